@@ -1,0 +1,156 @@
+package dev.faqmatch.event;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faqmatch.event.InvalidQuestionException.Reason;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** JSON of the events: questions in, match events and dead letters out. Thread-safe. */
+public final class EventCodec {
+    public static final int MAX_ID_LENGTH = 256;
+    public static final int MAX_TOP_K = 100;
+    public static final String UTF8 = "utf-8";
+    public static final String BASE64 = "base64";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private EventCodec() {}
+
+    /**
+     * Parses and validates a question event.
+     *
+     * @param maxTextBytes longest accepted text in UTF-8 bytes
+     * @throws InvalidQuestionException with the reason when the record is not a valid question
+     */
+    public static Question parseQuestion(byte[] value, int maxTextBytes, long receivedAtMicros)
+            throws InvalidQuestionException {
+        if (value == null || value.length == 0) {
+            throw new InvalidQuestionException(Reason.EMPTY_RECORD, "the record has no value");
+        }
+        String json = decodeUtf8(value);
+        if (json == null) {
+            throw new InvalidQuestionException(Reason.INVALID_UTF8, "the value is not valid UTF-8");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (IOException e) {
+            String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new InvalidQuestionException(Reason.INVALID_JSON, "not valid JSON: " + detail);
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidQuestionException(Reason.NOT_AN_OBJECT,
+                    "expected a JSON object with 'id' and 'text', got " + (root == null ? "nothing" : root.getNodeType()));
+        }
+        String id = requiredText(root, "id", Reason.MISSING_ID, Reason.INVALID_ID);
+        if (id.length() > MAX_ID_LENGTH) {
+            throw new InvalidQuestionException(Reason.INVALID_ID, "'id' is longer than " + MAX_ID_LENGTH + " characters");
+        }
+        String text = requiredText(root, "text", Reason.MISSING_TEXT, Reason.INVALID_TEXT);
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxTextBytes) {
+            throw new InvalidQuestionException(Reason.TEXT_TOO_LONG, "'text' has " + bytes
+                    + " UTF-8 bytes, more than input.max-text-bytes (" + maxTextBytes + ")");
+        }
+        String tenant = null;
+        JsonNode tenantNode = root.get("tenant");
+        if (tenantNode != null && !tenantNode.isNull()) {
+            if (!tenantNode.isTextual()) {
+                throw new InvalidQuestionException(Reason.INVALID_FIELD, "'tenant' must be a string");
+            }
+            tenant = tenantNode.asText();
+        }
+        Long ts = null;
+        JsonNode tsNode = root.get("ts");
+        if (tsNode != null && !tsNode.isNull()) {
+            if (!tsNode.canConvertToExactIntegral() || !tsNode.canConvertToLong()) {
+                throw new InvalidQuestionException(Reason.INVALID_FIELD, "'ts' must be an integer (epoch milliseconds)");
+            }
+            ts = tsNode.asLong();
+        }
+        Integer topK = null;
+        JsonNode topKNode = root.get("top_k");
+        if (topKNode != null && !topKNode.isNull()) {
+            if (!topKNode.canConvertToExactIntegral() || topKNode.asLong() < 1 || topKNode.asLong() > MAX_TOP_K) {
+                throw new InvalidQuestionException(Reason.INVALID_FIELD, "'top_k' must be an integer from 1 to " + MAX_TOP_K);
+            }
+            topK = topKNode.asInt();
+        }
+        return new Question(id, text, tenant, ts, topK, receivedAtMicros);
+    }
+
+    private static String requiredText(JsonNode root, String field, Reason missing, Reason invalid)
+            throws InvalidQuestionException {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw new InvalidQuestionException(missing, "'" + field + "' is missing");
+        }
+        if (!node.isTextual()) {
+            throw new InvalidQuestionException(invalid, "'" + field + "' must be a string, got " + node.getNodeType());
+        }
+        String value = node.asText();
+        if (value.isBlank()) {
+            throw new InvalidQuestionException(invalid, "'" + field + "' is empty or only whitespace");
+        }
+        return value;
+    }
+
+    /** A dead letter for {@code record}, keeping its key and value byte for byte. */
+    public static DeadLetter deadLetter(RawRecord record, InvalidQuestionException why, long now) {
+        String key = record.key() == null ? null : decodeUtf8(record.key());
+        String keyEncoding = record.key() == null ? null : key != null ? UTF8 : BASE64;
+        if (record.key() != null && key == null) {
+            key = Base64.getEncoder().encodeToString(record.key());
+        }
+        String payload = record.value() == null ? null : decodeUtf8(record.value());
+        String payloadEncoding = record.value() == null ? null : payload != null ? UTF8 : BASE64;
+        if (record.value() != null && payload == null) {
+            payload = Base64.getEncoder().encodeToString(record.value());
+        }
+        return new DeadLetter(DeadLetter.SCHEMA, why.reason().code(), why.getMessage(), record.topic(),
+                record.partition(), record.offset(), record.timestamp(), key, keyEncoding, payload, payloadEncoding, now);
+    }
+
+    /** Base64 of the vector as little-endian float32, the layout numpy's {@code frombuffer('<f4')} reads. */
+    public static String base64(float[] vector) {
+        ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(vector);
+        return Base64.getEncoder().encodeToString(buffer.array());
+    }
+
+    public static byte[] toJson(Object event) {
+        try {
+            return MAPPER.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + event.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    public static <T> T fromJson(byte[] json, Class<T> type) throws IOException {
+        return MAPPER.readValue(json, type);
+    }
+
+    /** The text, or null when the bytes are not valid UTF-8. */
+    static String decodeUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.faqmatch.event;
+
+import java.util.Locale;
+
+/** Why a record is not a valid question. */
+public class InvalidQuestionException extends Exception {
+
+    /** Reasons, as written (lower case) in dead letters. */
+    public enum Reason {
+        EMPTY_RECORD, INVALID_UTF8, INVALID_JSON, NOT_AN_OBJECT, MISSING_ID, INVALID_ID, MISSING_TEXT,
+        INVALID_TEXT, TEXT_TOO_LONG, INVALID_FIELD;
+
+        public String code() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Reason reason;
+
+    public InvalidQuestionException(Reason reason, String detail) {
+        super(detail, null, false, false);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

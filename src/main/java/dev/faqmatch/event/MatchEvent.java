@@ -1,0 +1,31 @@
+package dev.faqmatch.event;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * The job's output for one question (schema 1). {@code matches} always holds the top entries,
+ * best first; {@code matched} says whether the best one reached match.min-score.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"schema", "id", "text", "tenant", "ts", "model", "matched", "matches", "truncated",
+        "latency_ms", "processed_at", "embedding", "embedding_base64"})
+public record MatchEvent(
+        @JsonProperty("schema") int schema,
+        @JsonProperty("id") String id,
+        @JsonProperty("text") String text,
+        @JsonProperty("tenant") String tenant,
+        @JsonProperty("ts") Long ts,
+        @JsonProperty("model") String model,
+        @JsonProperty("matched") boolean matched,
+        @JsonProperty("matches") List<FaqMatch> matches,
+        @JsonProperty("truncated") boolean truncated,
+        @JsonProperty("latency_ms") double latencyMs,
+        @JsonProperty("processed_at") long processedAt,
+        @JsonProperty("embedding") float[] embedding,
+        @JsonProperty("embedding_base64") String embeddingBase64) {
+
+    public static final int SCHEMA = 1;
+}

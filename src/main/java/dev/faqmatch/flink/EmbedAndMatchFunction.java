@@ -1,0 +1,163 @@
+package dev.faqmatch.flink;
+
+import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.event.MatchEvent;
+import dev.faqmatch.event.Question;
+import dev.faqmatch.faq.FaqIndex;
+import dev.faqmatch.faq.FaqMatcher;
+import dev.faqmatch.inference.Device;
+import dev.faqmatch.inference.Embedder;
+import dev.faqmatch.inference.ModelSource;
+import dev.faqmatch.inference.RefCountedCache;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Embeds questions and finds their nearest FAQ entries. Each slot holds a session of the model
+ * (shared by the slots on one GPU), the FAQ index and a micro-batcher; {@link #asyncInvoke} only
+ * tokenizes and enqueues.
+ */
+public final class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEvent> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(EmbedAndMatchFunction.class);
+    /** Flink external resource name of GPUs ({@code external-resources: gpu}). */
+    public static final String GPU_RESOURCE = "gpu";
+    private static final int INDEX_BATCH = 32;
+
+    private final MatcherConfig config;
+
+    private transient RefCountedCache<SharedModels.EmbedderKey, Embedder>.Lease embedderLease;
+    private transient RefCountedCache<SharedModels.IndexKey, FaqIndex>.Lease indexLease;
+    private transient FaqMatcher matcher;
+    private transient Counter questions;
+    private transient Counter matched;
+    private transient Counter unmatched;
+    private transient volatile int lastBatchSize;
+    private transient volatile double lastBatchMillis;
+
+    public EmbedAndMatchFunction(MatcherConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void open(OpenContext context) throws Exception {
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        long start = System.nanoTime();
+        ModelSource model = ModelSource.resolve(config.modelDir);
+        Device device = chooseDevice(subtask);
+        int threads = config.intraOpThreads > 0
+                ? config.intraOpThreads
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, parallelism));
+        try {
+            embedderLease = SharedModels.embedder(model, device, subtask, threads);
+            indexLease = SharedModels.index(config.faqBank, embedderLease.get(), INDEX_BATCH);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        Embedder embedder = embedderLease.get();
+        FaqIndex index = indexLease.get();
+        matcher = new FaqMatcher("faq-batcher-" + subtask, embedder, index,
+                new FaqMatcher.Options(config.topK, config.minScore, config.embeddingFormat, config.batchMaxSize,
+                        config.batchMaxDelay),
+                this::onBatch);
+        registerMetrics(embedder);
+        LOG.info("Slot {}/{} ready in {} ms: model {}; FAQ bank {} with {} entries; batches of up to {} questions or {}"
+                        + " ms; async capacity {}, timeout {} s; top-k {}, min-score {}",
+                subtask + 1, parallelism, (System.nanoTime() - start) / 1_000_000, embedder, config.faqBank,
+                index.size(), config.batchMaxSize, config.batchMaxDelay.toMillis(), config.asyncCapacity,
+                config.asyncTimeout.toSeconds(), config.topK, config.minScore);
+    }
+
+    /** The device the settings and this slot's Flink external resources ask for. */
+    private Device chooseDevice(int subtask) {
+        String setting = config.device;
+        if (setting.equals("cpu")) {
+            return Device.CPU;
+        }
+        if (!setting.equals(MatcherConfig.DEVICE_AUTO) && !setting.equals(MatcherConfig.DEVICE_ANY_GPU)) {
+            return Device.parse(setting);
+        }
+        List<ExternalResourceInfo> gpus = new ArrayList<>(getRuntimeContext().getExternalResourceInfos(GPU_RESOURCE));
+        if (!gpus.isEmpty()) {
+            gpus.sort(Comparator.comparing(info -> info.getProperty("index").orElse("")));
+            String index = gpus.get(subtask % gpus.size()).getProperty("index").orElse("0");
+            try {
+                return Device.gpu(Integer.parseInt(index.trim()));
+            } catch (NumberFormatException e) {
+                LOG.warn("GPU external resource has index '{}', not a number; using GPU 0", index);
+                return Device.gpu(0);
+            }
+        }
+        return setting.equals(MatcherConfig.DEVICE_ANY_GPU) ? Device.gpu(0) : Device.CPU;
+    }
+
+    private void registerMetrics(Embedder embedder) {
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("faqmatcher");
+        matched = group.counter("matched");
+        unmatched = group.counter("unmatched");
+        questions = group.counter("questions");
+        group.meter("questionsPerSecond", new MeterView(questions));
+        group.gauge("queueDepth", () -> matcher == null ? 0 : matcher.queued());
+        group.gauge("batchSize", () -> lastBatchSize);
+        group.gauge("batchMillis", () -> lastBatchMillis);
+        group.gauge("onGpu", () -> embedder.device().gpu() ? 1 : 0);
+        group.gauge("matchedRatio", () -> {
+            long all = matched.getCount() + unmatched.getCount();
+            return all == 0 ? 0.0 : (double) matched.getCount() / all;
+        });
+    }
+
+    private void onBatch(int size, long nanos, boolean failed) {
+        lastBatchSize = size;
+        lastBatchMillis = nanos / 1e6;
+    }
+
+    @Override
+    public void asyncInvoke(Question question, ResultFuture<MatchEvent> result) {
+        matcher.match(question).whenComplete((event, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+                return;
+            }
+            questions.inc();
+            (event.matched() ? matched : unmatched).inc();
+            result.complete(List.of(event));
+        });
+    }
+
+    @Override
+    public void timeout(Question question, ResultFuture<MatchEvent> result) {
+        result.completeExceptionally(new TimeoutException("question '" + question.id() + "' was not matched within "
+                + config.asyncTimeout.toMillis() + " ms (setting async.timeout); queue depth "
+                + (matcher == null ? 0 : matcher.queued())));
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (matcher != null) {
+            matcher.close();
+            matcher = null;
+        }
+        if (indexLease != null) {
+            indexLease.close();
+            indexLease = null;
+        }
+        if (embedderLease != null) {
+            embedderLease.close();
+            embedderLease = null;
+        }
+    }
+}

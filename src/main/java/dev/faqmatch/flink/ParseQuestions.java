@@ -1,0 +1,44 @@
+package dev.faqmatch.flink;
+
+import dev.faqmatch.event.DeadLetter;
+import dev.faqmatch.event.EventCodec;
+import dev.faqmatch.event.InvalidQuestionException;
+import dev.faqmatch.event.Question;
+import dev.faqmatch.event.RawRecord;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/** Turns raw records into questions; every record that is not one goes to {@link #DEAD_LETTERS}. */
+public final class ParseQuestions extends ProcessFunction<RawRecord, Question> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+    private final int maxTextBytes;
+    private transient Counter deadLetters;
+
+    public ParseQuestions(int maxTextBytes) {
+        this.maxTextBytes = maxTextBytes;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    }
+
+    @Override
+    public void processElement(RawRecord record, Context ctx, Collector<Question> out) {
+        Instant now = Instant.now();
+        try {
+            out.collect(EventCodec.parseQuestion(record.value(), maxTextBytes, ChronoUnit.MICROS.between(Instant.EPOCH, now)));
+        } catch (InvalidQuestionException e) {
+            deadLetters.inc();
+            ctx.output(DEAD_LETTERS, EventCodec.deadLetter(record, e, now.toEpochMilli()));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.faqmatch.flink;
+
+import dev.faqmatch.faq.FaqBankReader;
+import dev.faqmatch.faq.FaqIndex;
+import dev.faqmatch.inference.Device;
+import dev.faqmatch.inference.Embedder;
+import dev.faqmatch.inference.ModelSource;
+import dev.faqmatch.inference.RefCountedCache;
+
+/**
+ * What the slots of one TaskManager share: embedders (a session per GPU, or per CPU slot) and
+ * FAQ indexes (a bank is embedded once per JVM, not once per slot).
+ */
+final class SharedModels {
+    /**
+     * @param shareSlot slots with the same value share one session: 0 on a GPU, the subtask index
+     *     on the CPU, where a session per slot with one intra-op thread is fastest
+     */
+    record EmbedderKey(String model, Device device, int shareSlot, int threads) {}
+
+    record IndexKey(String model, String bank) {}
+
+    static final RefCountedCache<EmbedderKey, Embedder> EMBEDDERS = new RefCountedCache<>();
+    static final RefCountedCache<IndexKey, FaqIndex> INDEXES = new RefCountedCache<>();
+
+    private SharedModels() {}
+
+    static RefCountedCache<EmbedderKey, Embedder>.Lease embedder(
+            ModelSource model, Device device, int subtask, int threads) {
+        EmbedderKey key = new EmbedderKey(model.id(), device, device.gpu() ? 0 : subtask, threads);
+        return EMBEDDERS.acquire(key, () -> Embedder.open(model, device, threads));
+    }
+
+    static RefCountedCache<IndexKey, FaqIndex>.Lease index(String bank, Embedder embedder, int batchSize) {
+        return INDEXES.acquire(new IndexKey(embedder.model().id(), bank),
+                () -> FaqIndex.build(FaqBankReader.read(bank), embedder::embedTexts, batchSize));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.faqmatch.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+
+/**
+ * The {@code model.json} of a model directory: how to turn the graph's token embeddings into a
+ * sentence embedding.
+ *
+ * @param name model name reported in every match event
+ * @param pooling how token embeddings are pooled
+ * @param normalize whether sentence embeddings are scaled to unit length
+ * @param maxSeqLen tokens per text, special tokens included; longer texts are truncated
+ * @param output the graph output holding token embeddings [batch, seq, dim]
+ * @param dim embedding size
+ * @param lowercase lower-case text before tokenizing; only for models whose tokenizer.json does
+ *     not do it although their vocabulary is lower case (off by default: following tokenizer.json
+ *     as it is reproduces published scores)
+ */
+public record ModelSpec(
+        String name,
+        Pooling pooling,
+        boolean normalize,
+        int maxSeqLen,
+        String output,
+        int dim,
+        boolean lowercase)
+        implements Serializable {
+
+    public static final int MAX_SEQ_LEN_LIMIT = 8192;
+
+    public ModelSpec {
+        require(name != null && !name.isBlank(), "'name' must be a non-empty string");
+        require(pooling != null, "'pooling' must be 'mean' or 'cls'");
+        require(maxSeqLen >= 3 && maxSeqLen <= MAX_SEQ_LEN_LIMIT,
+                "'max_seq_len' must be between 3 and " + MAX_SEQ_LEN_LIMIT + ", got " + maxSeqLen);
+        require(output != null && !output.isBlank(), "'output' must name a graph output");
+        require(dim > 0, "'dim' must be a positive integer, got " + dim);
+    }
+
+    /** BAAI/bge-small-zh-v1.5 as published: CLS pooling, normalized, 512 tokens, dim 512. */
+    public static ModelSpec bgeSmallZhV15() {
+        return new ModelSpec("bge-small-zh-v1.5", Pooling.CLS, true, 512, "last_hidden_state", 512, false);
+    }
+
+    /** Reads model.json; every problem is reported with the field to fix. */
+    public static ModelSpec read(InputStream json, String where) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new ModelException(where + " is not valid JSON: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new ModelException(where + " must hold a JSON object");
+        }
+        try {
+            return new ModelSpec(
+                    text(root, "name", null),
+                    Pooling.parse(text(root, "pooling", null)),
+                    root.path("normalize").asBoolean(true),
+                    root.path("max_seq_len").asInt(512),
+                    text(root, "output", "last_hidden_state"),
+                    root.path("dim").asInt(-1),
+                    root.path("lowercase").asBoolean(false));
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode root, String field, String fallback) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            if (fallback == null) {
+                throw new IllegalArgumentException("missing required field '" + field + "'");
+            }
+            return fallback;
+        }
+        if (!n.isTextual()) {
+            throw new IllegalArgumentException("field '" + field + "' must be a string");
+        }
+        return n.asText();
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.faqmatch.job;
+
+import dev.faqmatch.config.ConfigException;
+import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.event.DeadLetter;
+import dev.faqmatch.event.MatchEvent;
+import dev.faqmatch.event.Question;
+import dev.faqmatch.event.RawRecord;
+import dev.faqmatch.faq.FaqBankReader;
+import dev.faqmatch.flink.EmbedAndMatchFunction;
+import dev.faqmatch.flink.JsonRecordSerializer;
+import dev.faqmatch.flink.ParseQuestions;
+import dev.faqmatch.flink.RawRecordDeserializer;
+import dev.faqmatch.inference.ModelSource;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The FAQ matcher job: questions from Kafka, embedded and matched against the FAQ bank, match
+ * events to Kafka, invalid records to the dead-letter topic.
+ */
+public final class FaqMatcherJob {
+    private static final Logger LOG = LoggerFactory.getLogger(FaqMatcherJob.class);
+    /** Kafka only accepts transactions up to the broker's transaction.max.timeout.ms (15 min by default). */
+    private static final String TRANSACTION_TIMEOUT_MS = Long.toString(TimeUnit.MINUTES.toMillis(15));
+
+    private FaqMatcherJob() {}
+
+    public static void main(String[] args) throws Exception {
+        MatcherConfig config;
+        try {
+            config = MatcherConfig.fromArgs(args);
+            checkResources(config);
+        } catch (RuntimeException e) {
+            LOG.error("faq-matcher cannot start: {}", e.getMessage());
+            System.err.println("faq-matcher cannot start: " + e.getMessage());
+            throw e;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, config);
+        env.execute(config.jobName);
+    }
+
+    /**
+     * Fails on the client, before submission, when the model or the FAQ bank cannot be read, so
+     * that the user sees the message at once rather than in a TaskManager's log.
+     */
+    static void checkResources(MatcherConfig config) {
+        ModelSource model = ModelSource.resolve(config.modelDir);
+        int entries = FaqBankReader.read(config.faqBank).size();
+        LOG.info("Model {}; FAQ bank {} ({} entries); {} -> {} (dead letters: {}), delivery {}", model,
+                config.faqBank, entries, config.questionsTopic, config.matchesTopic, config.deadLetterTopic,
+                config.delivery);
+    }
+
+    /** Adds the pipeline to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, MatcherConfig config) {
+        if (config.parallelism > 0) {
+            env.setParallelism(config.parallelism);
+        }
+        env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(config.bootstrapServers)
+                .setTopics(config.questionsTopic)
+                .setGroupId(config.groupId)
+                .setStartingOffsets(startingOffsets(config))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperties(clientProperties(config))
+                .build();
+
+        SingleOutputStreamOperator<Question> questions = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "questions")
+                .uid("questions-source")
+                .process(new ParseQuestions(config.maxTextBytes))
+                .name("parse-questions")
+                .uid("parse-questions");
+
+        DataStream<MatchEvent> matches = AsyncDataStream.unorderedWait(questions,
+                        new EmbedAndMatchFunction(config), config.asyncTimeout.toMillis(), TimeUnit.MILLISECONDS,
+                        config.asyncCapacity)
+                .name("embed-and-match")
+                .uid("embed-and-match");
+
+        matches.sinkTo(sink(config, config.matchesTopic, "m", MatchEvent::id)).name("matches-sink").uid("matches-sink");
+        questions.getSideOutput(ParseQuestions.DEAD_LETTERS)
+                .sinkTo(sink(config, config.deadLetterTopic, "d", DeadLetter::key))
+                .name("dead-letter-sink")
+                .uid("dead-letter-sink");
+    }
+
+    private static OffsetsInitializer startingOffsets(MatcherConfig config) {
+        return switch (config.startingOffsets) {
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+        };
+    }
+
+    private static <T> KafkaSink<T> sink(MatcherConfig config, String topic, String idSuffix,
+            org.apache.flink.util.function.SerializableFunction<T, String> key) {
+        Properties producer = clientProperties(config);
+        producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.bootstrapServers)
+                .setRecordSerializer(new JsonRecordSerializer<>(topic, key))
+                .setDeliveryGuarantee(config.delivery == MatcherConfig.Delivery.EXACTLY_ONCE
+                        ? DeliveryGuarantee.EXACTLY_ONCE
+                        : DeliveryGuarantee.AT_LEAST_ONCE)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-" + idSuffix)
+                .setKafkaProducerConfig(producer)
+                .build();
+    }
+
+    private static Properties clientProperties(MatcherConfig config) {
+        Properties properties = new Properties();
+        properties.putAll(config.kafkaClientProperties());
+        return properties;
+    }
+}
