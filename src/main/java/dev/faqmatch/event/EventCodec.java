@@ -82,7 +82,8 @@ public final class EventCodec {
         Integer topK = null;
         JsonNode topKNode = root.get("top_k");
         if (topKNode != null && !topKNode.isNull()) {
-            if (!topKNode.canConvertToExactIntegral() || topKNode.asLong() < 1 || topKNode.asLong() > MAX_TOP_K) {
+            if (!topKNode.canConvertToExactIntegral() || !topKNode.canConvertToInt() || topKNode.asInt() < 1
+                    || topKNode.asInt() > MAX_TOP_K) {
                 throw new InvalidQuestionException(Reason.INVALID_FIELD, "'top_k' must be an integer from 1 to " + MAX_TOP_K);
             }
             topK = topKNode.asInt();

@@ -60,6 +60,9 @@ public final class FaqBankReader {
         int number = 0;
         while ((line = reader.readLine()) != null) {
             number++;
+            if (number == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1); // byte-order mark of editors that save UTF-8 with one
+            }
             String trimmed = line.strip();
             if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                 continue;
@@ -94,7 +97,12 @@ public final class FaqBankReader {
             if (!tagNode.isArray()) {
                 throw new FaqBankException(where + ": 'tags' must be an array of strings");
             }
-            tagNode.forEach(t -> tags.add(t.asText()));
+            for (JsonNode tag : tagNode) {
+                if (!tag.isTextual()) {
+                    throw new FaqBankException(where + ": 'tags' must be an array of strings");
+                }
+                tags.add(tag.asText());
+            }
         }
         return new FaqEntry(text(node, "id", where), text(node, "question", where), text(node, "answer", where), tags);
     }

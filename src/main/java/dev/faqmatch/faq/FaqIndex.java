@@ -66,6 +66,9 @@ public final class FaqIndex {
         if (query.length != dim) {
             throw new IllegalArgumentException("query has dim " + query.length + ", the index " + dim);
         }
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
         float[] q = Vectors.l2NormalizeInPlace(query.clone());
         int n = entries.size();
         int keep = Math.min(k, n);

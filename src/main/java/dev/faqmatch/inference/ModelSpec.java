@@ -61,14 +61,36 @@ public record ModelSpec(
             return new ModelSpec(
                     text(root, "name", null),
                     Pooling.parse(text(root, "pooling", null)),
-                    root.path("normalize").asBoolean(true),
-                    root.path("max_seq_len").asInt(512),
+                    bool(root, "normalize", true),
+                    integer(root, "max_seq_len", 512),
                     text(root, "output", "last_hidden_state"),
-                    root.path("dim").asInt(-1),
-                    root.path("lowercase").asBoolean(false));
+                    integer(root, "dim", -1),
+                    bool(root, "lowercase", false));
         } catch (IllegalArgumentException e) {
             throw new ModelException(where + ": " + e.getMessage());
         }
+    }
+
+    private static int integer(JsonNode root, String field, int fallback) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new IllegalArgumentException("field '" + field + "' must be an integer");
+        }
+        return n.asInt();
+    }
+
+    private static boolean bool(JsonNode root, String field, boolean fallback) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isBoolean()) {
+            throw new IllegalArgumentException("field '" + field + "' must be true or false");
+        }
+        return n.asBoolean();
     }
 
     private static String text(JsonNode root, String field, String fallback) {

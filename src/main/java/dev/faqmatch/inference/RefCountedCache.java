@@ -5,30 +5,39 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Shares one expensive, thread-safe resource per key among the slots of a JVM, and closes it when
- * the last user lets go (if it is {@link AutoCloseable}). Creation happens under the cache's lock so that two slots asking at once
- * build it once.
+ * Shares one expensive, thread-safe resource per key among the slots of a JVM, and closes it
+ * when the last user lets go (if it is {@link AutoCloseable}). Two slots asking for the same key
+ * at once build it once; slots asking for different keys build theirs in parallel.
  */
 public final class RefCountedCache<K, V> {
     private final Map<K, Entry<V>> entries = new HashMap<>();
 
     private static final class Entry<V> {
-        final V value;
+        V value;
         int users;
-
-        Entry(V value) {
-            this.value = value;
-        }
     }
 
-    public synchronized Lease acquire(K key, Supplier<V> factory) {
-        Entry<V> entry = entries.get(key);
-        if (entry == null) {
-            entry = new Entry<>(factory.get());
-            entries.put(key, entry);
+    public Lease acquire(K key, Supplier<V> factory) {
+        Entry<V> entry;
+        synchronized (this) {
+            entry = entries.computeIfAbsent(key, k -> new Entry<>());
+            entry.users++;
         }
-        entry.users++;
-        return new Lease(key, entry.value);
+        synchronized (entry) {
+            if (entry.value == null) {
+                try {
+                    entry.value = factory.get();
+                } catch (RuntimeException | Error e) {
+                    synchronized (this) {
+                        if (--entry.users == 0) {
+                            entries.remove(key);
+                        }
+                    }
+                    throw e;
+                }
+            }
+            return new Lease(key, entry.value);
+        }
     }
 
     public synchronized int users(K key) {
@@ -36,13 +45,17 @@ public final class RefCountedCache<K, V> {
         return entry == null ? 0 : entry.users;
     }
 
-    private synchronized void release(K key) throws Exception {
-        Entry<V> entry = entries.get(key);
-        if (entry != null && --entry.users == 0) {
-            entries.remove(key);
-            if (entry.value instanceof AutoCloseable closeable) {
-                closeable.close();
+    private void release(K key) throws Exception {
+        V toClose = null;
+        synchronized (this) {
+            Entry<V> entry = entries.get(key);
+            if (entry != null && --entry.users == 0) {
+                entries.remove(key);
+                toClose = entry.value;
             }
+        }
+        if (toClose instanceof AutoCloseable closeable) {
+            closeable.close();
         }
     }
 
