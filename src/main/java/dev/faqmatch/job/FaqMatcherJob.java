@@ -1,6 +1,5 @@
 package dev.faqmatch.job;
 
-import dev.faqmatch.config.ConfigException;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.event.DeadLetter;
 import dev.faqmatch.event.MatchEvent;
@@ -46,7 +45,6 @@ public final class FaqMatcherJob {
             checkResources(config);
         } catch (RuntimeException e) {
             LOG.error("faq-matcher cannot start: {}", e.getMessage());
-            System.err.println("faq-matcher cannot start: " + e.getMessage());
             throw e;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

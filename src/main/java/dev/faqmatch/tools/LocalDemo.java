@@ -18,20 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The one-command demo ({@code deploy/local.sh}): starts a Kafka broker, runs the job on a local
@@ -122,8 +117,9 @@ public final class LocalDemo {
         }
 
         void run(boolean stay) throws Exception {
-            try (KafkaConsumer<byte[], byte[]> consumer = consumer();
-                    KafkaProducer<byte[], byte[]> producer = producer()) {
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                            KafkaClients.readCommittedConsumer(bootstrap, "faq-matcher-demo-" + System.nanoTime());
+                    KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
                 consumer.subscribe(List.of(config.matchesTopic, config.deadLetterTopic));
                 // Join the group before publishing so that no event is missed.
                 while (consumer.assignment().isEmpty()) {
@@ -185,14 +181,6 @@ public final class LocalDemo {
             ObjectNode json = MAPPER.createObjectNode().put("id", id).put("text", text).put("ts", System.currentTimeMillis());
             producer.send(new ProducerRecord<>(config.questionsTopic, partition, id.getBytes(StandardCharsets.UTF_8),
                     json.toString().getBytes(StandardCharsets.UTF_8)));
-        }
-
-        private KafkaProducer<byte[], byte[]> producer() {
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            return new KafkaProducer<>(props);
         }
 
         private void show(ConsumerRecord<byte[], byte[]> record) throws java.io.IOException {
@@ -260,17 +248,6 @@ public final class LocalDemo {
                 System.out.printf(Locale.ROOT, "Expected FAQ ranked first and matched for %d of %d labelled questions (%.0f%%).%n",
                         expectedFirst, expectedKnown, 100.0 * expectedFirst / expectedKnown);
             }
-        }
-
-        private KafkaConsumer<byte[], byte[]> consumer() {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, "faq-matcher-demo-" + System.nanoTime());
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            return new KafkaConsumer<>(props);
         }
     }
 

@@ -1,0 +1,208 @@
+package dev.faqmatch.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.inference.Vectors;
+import dev.faqmatch.tools.KafkaClients;
+import dev.faqmatch.tools.LocalKafka;
+import dev.faqmatch.tools.QuestionFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole job on a real Flink runtime (MiniCluster, two slots) against a real Kafka broker:
+ * every question comes back as exactly one match event, every malformed record as one dead
+ * letter with its reason, nothing lost.
+ */
+class FaqMatcherJobIT {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int QUESTIONS = 500;
+    private static final int MAX_TEXT_BYTES = 16_384;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    private static LocalKafka kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = LocalKafka.start(Path.of("target", "kafka-it"), 0);
+        kafka.createTopics(2, "questions", "faq-matches", "questions-dlq");
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void everyQuestionComesBackOnceAndEveryBadRecordAsADeadLetter() throws Exception {
+        List<QuestionFile.Entry> samples = QuestionFile.read(QuestionFile.SAMPLE);
+        Map<String, String> expectedFaq = new HashMap<>();
+        Map<String, byte[]> bad = malformedRecords();
+        String longText = "我想提前还款，请问需要支付违约金吗？".repeat(200); // ~3,600 tokens, under the byte limit
+
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+            for (int i = 0; i < QUESTIONS; i++) {
+                QuestionFile.Entry q = samples.get(i % samples.size());
+                String id = "it-" + i;
+                String text = i == 7 ? longText : q.text();
+                if (q.expectedFaqId() != null && i != 7) {
+                    expectedFaq.put(id, q.expectedFaqId());
+                }
+                String json = MAPPER.createObjectNode().put("id", id).put("text", text).put("tenant", "bank-a").toString();
+                producer.send(new ProducerRecord<>("questions", key(id), json.getBytes(StandardCharsets.UTF_8)));
+                if (i % 50 == 0 && !bad.isEmpty()) {
+                    // interleave the bad records with good ones
+                    String badKey = bad.keySet().iterator().next();
+                    producer.send(new ProducerRecord<>("questions", key(badKey), bad.remove(badKey)));
+                }
+            }
+            bad.forEach((k, v) -> producer.send(new ProducerRecord<>("questions", key(k), v)));
+        }
+        int badCount = malformedRecords().size();
+
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+        settings.put("checkpoint.interval", "1s");
+        settings.put("job.parallelism", "2");
+        settings.put("output.embedding", "base64");
+        settings.put("input.max-text-bytes", Integer.toString(MAX_TEXT_BYTES));
+        settings.put("batch.max-size", "16");
+        MatcherConfig config = MatcherConfig.fromMap(settings);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        FaqMatcherJob.build(env, config);
+        JobClient job = env.executeAsync("faq-matcher-it");
+
+        Map<String, Integer> seen = new HashMap<>();
+        Map<String, JsonNode> matches = new HashMap<>();
+        List<JsonNode> deadLetters = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.readCommittedConsumer(kafka.bootstrapServers(), "it")) {
+            consumer.subscribe(List.of("faq-matches", "questions-dlq"));
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            while (matches.size() + deadLetters.size() < QUESTIONS + badCount && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    JsonNode event = MAPPER.readTree(record.value());
+                    if (record.topic().equals("questions-dlq")) {
+                        deadLetters.add(event);
+                    } else {
+                        String id = event.get("id").asText();
+                        seen.merge(id, 1, Integer::sum);
+                        matches.put(id, event);
+                    }
+                }
+            }
+            // Anything beyond the expected count would be a duplicate: read a little longer.
+            for (int i = 0; i < 4; i++) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    JsonNode event = MAPPER.readTree(record.value());
+                    if (record.topic().equals("questions-dlq")) {
+                        deadLetters.add(event);
+                    } else {
+                        seen.merge(event.get("id").asText(), 1, Integer::sum);
+                    }
+                }
+            }
+        } finally {
+            job.cancel().get();
+        }
+
+        // Nothing lost, nothing duplicated: in = match events + dead letters.
+        assertThat(matches).hasSize(QUESTIONS);
+        assertThat(seen.values()).allMatch(count -> count == 1);
+        assertThat(deadLetters).hasSize(badCount);
+        assertThat(matches.size() + deadLetters.size()).isEqualTo(QUESTIONS + badCount);
+
+        // Each dead letter says why, keeps the payload and where it came from.
+        Map<String, String> reasonByKey = new HashMap<>();
+        for (JsonNode d : deadLetters) {
+            assertThat(d.get("schema").asInt()).isEqualTo(1);
+            assertThat(d.get("source_topic").asText()).isEqualTo("questions");
+            assertThat(d.get("source_offset").asLong()).isGreaterThanOrEqualTo(0);
+            assertThat(d.get("detail").asText()).isNotBlank();
+            reasonByKey.put(d.get("key").asText(), d.get("reason").asText());
+        }
+        assertThat(reasonByKey).hasSize(badCount);
+        reasonByKey.forEach((key, reason) -> assertThat(key).startsWith("bad-" + reason));
+
+        // Events carry the model, tenant, unit-length embeddings and the truncation flag.
+        JsonNode first = matches.get("it-0");
+        assertThat(first.get("model").asText()).isEqualTo("bge-small-zh-v1.5");
+        assertThat(first.get("tenant").asText()).isEqualTo("bank-a");
+        assertThat(first.get("matches")).hasSize(3);
+        float[] embedding = decode(first.get("embedding_base64").asText());
+        assertThat(embedding).hasSize(512);
+        assertThat(Vectors.dot(embedding, embedding)).isBetween(0.999f, 1.001f);
+        assertThat(matches.get("it-7").get("truncated").asBoolean()).isTrue();
+        assertThat(matches.get("it-8").get("truncated").asBoolean()).isFalse();
+
+        // Paraphrases find the FAQ entry they were written for, for a clear majority.
+        long right = expectedFaq.entrySet().stream()
+                .filter(e -> e.getValue().equals(matches.get(e.getKey()).path("matches").path(0).path("faq_id").asText()))
+                .count();
+        double accuracy = (double) right / expectedFaq.size();
+        System.out.printf("paraphrase top-1 accuracy: %d/%d = %.3f%n", right, expectedFaq.size(), accuracy);
+        assertThat(accuracy).isGreaterThan(0.55);
+    }
+
+    /** One record per reason, keyed "bad-<reason>". */
+    private static Map<String, byte[]> malformedRecords() {
+        Map<String, byte[]> bad = new LinkedHashMap<>();
+        bad.put("bad-invalid_json", utf8("{\"id\": \"x\", \"text\": \"还款"));
+        bad.put("bad-not_an_object", utf8("[\"id\", \"text\"]"));
+        bad.put("bad-missing_id", utf8("{\"text\": \"怎么还款\"}"));
+        bad.put("bad-invalid_id", utf8("{\"id\": 42, \"text\": \"怎么还款\"}"));
+        bad.put("bad-missing_text", utf8("{\"id\": \"m-1\"}"));
+        bad.put("bad-invalid_text", utf8("{\"id\": \"m-2\", \"text\": \"   \"}"));
+        bad.put("bad-text_too_long", utf8("{\"id\": \"m-3\", \"text\": \"" + "额".repeat(MAX_TEXT_BYTES) + "\"}"));
+        bad.put("bad-invalid_utf8", new byte[] {'{', '"', 'i', 'd', '"', ':', (byte) 0xC3, (byte) 0x28, '}'});
+        bad.put("bad-empty_record", new byte[0]);
+        bad.put("bad-empty_record-null", null);
+        bad.put("bad-invalid_field", utf8("{\"id\": \"m-4\", \"text\": \"怎么还款\", \"top_k\": 0}"));
+        return bad;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] key(String s) {
+        return utf8(s);
+    }
+
+    private static float[] decode(String base64) {
+        ByteBuffer buffer = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] v = new float[buffer.remaining() / 4];
+        buffer.asFloatBuffer().get(v);
+        return v;
+    }
+}
