@@ -87,6 +87,16 @@ public final class MatcherConfig implements Serializable {
             "A question not embedded within this time fails the job, which restarts from its checkpoint.");
     public static final Setting<Integer> ASYNC_CAPACITY = Setting.integer("async.capacity", 0, 0, 100_000,
             "Questions in flight per slot; 0 = 4 x batch.max-size. Must be at least batch.max-size.");
+    public static final Setting<Integer> RETRY_MAX_ATTEMPTS = Setting.integer("retry.max-attempts", 3, 1, 100,
+            "Attempts for a question whose batch failed in the model (not the data's fault), with exponential"
+                    + " backoff; when all fail, the job fails and restarts from its checkpoint. 1 = no retry.");
+    public static final Setting<Duration> RETRY_INITIAL_BACKOFF = Setting.duration("retry.initial-backoff", "100ms",
+            Duration.ofMillis(1), Duration.ofMinutes(1), "Wait before the first retry; doubles per attempt.");
+    public static final Setting<Duration> RETRY_MAX_BACKOFF = Setting.duration("retry.max-backoff", "5s",
+            Duration.ofMillis(1), Duration.ofMinutes(10), "Longest wait between retries.");
+    public static final Setting<Duration> KAFKA_STARTUP_TIMEOUT = Setting.duration("kafka.startup-timeout", "30s",
+            Duration.ofSeconds(1), Duration.ofMinutes(10),
+            "How long the job's start waits for Kafka to answer before it fails saying the brokers are unreachable.");
     public static final Setting<Integer> TOP_K = Setting.integer("match.top-k", 3, 1, 100,
             "Matches per event (a question may ask for fewer or more with top_k, up to 100).");
     public static final Setting<Double> MIN_SCORE = Setting.decimal("match.min-score", 0.5, -1.0, 1.0,
@@ -97,15 +107,20 @@ public final class MatcherConfig implements Serializable {
     public static final Setting<Integer> MAX_TEXT_BYTES = Setting.integer("input.max-text-bytes", 65_536, 16,
             16 * 1024 * 1024, "Longest question text (UTF-8 bytes) accepted; longer ones go to the dead-letter topic."
                     + " Texts over the model's max_seq_len tokens are truncated and flagged.");
+    public static final Setting<Integer> DEAD_LETTER_MAX_PAYLOAD_BYTES = Setting.integer(
+            "dead-letter.max-payload-bytes", 262_144, 0, 16 * 1024 * 1024,
+            "Most bytes of a bad record's value copied into its dead letter (the rest is marked cut; the record"
+                    + " itself stays in the source topic). Keep it under the dead-letter topic's max.message.bytes.");
     public static final Setting<Integer> PARALLELISM = Setting.integer("job.parallelism", 0, 0, 4096,
             "Parallelism of the job; 0 = the cluster's default.");
     public static final Setting<String> JOB_NAME = Setting.string("job.name", "faq-matcher", "Name of the Flink job.");
 
     /** Every setting, in the order the README lists them. */
     public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, QUESTIONS_TOPIC, MATCHES_TOPIC,
-            DEAD_LETTER_TOPIC, GROUP_ID, STARTING_OFFSETS, TRANSACTIONAL_ID_PREFIX, DELIVERY, CHECKPOINT_INTERVAL,
-            MODEL_DIR, FAQ_BANK, DEVICE, INTRA_OP_THREADS, BATCH_MAX_SIZE, BATCH_MAX_DELAY, ASYNC_TIMEOUT,
-            ASYNC_CAPACITY, TOP_K, MIN_SCORE, EMBEDDING_OUTPUT, MAX_TEXT_BYTES, PARALLELISM, JOB_NAME);
+            DEAD_LETTER_TOPIC, GROUP_ID, STARTING_OFFSETS, TRANSACTIONAL_ID_PREFIX, KAFKA_STARTUP_TIMEOUT, DELIVERY,
+            CHECKPOINT_INTERVAL, MODEL_DIR, FAQ_BANK, DEVICE, INTRA_OP_THREADS, BATCH_MAX_SIZE, BATCH_MAX_DELAY,
+            ASYNC_TIMEOUT, ASYNC_CAPACITY, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF, TOP_K, MIN_SCORE, EMBEDDING_OUTPUT, MAX_TEXT_BYTES, DEAD_LETTER_MAX_PAYLOAD_BYTES, PARALLELISM,
+            JOB_NAME);
 
     public final String bootstrapServers;
     public final String questionsTopic;
@@ -124,10 +139,15 @@ public final class MatcherConfig implements Serializable {
     public final Duration batchMaxDelay;
     public final Duration asyncTimeout;
     public final int asyncCapacity;
+    public final int retryMaxAttempts;
+    public final Duration retryInitialBackoff;
+    public final Duration retryMaxBackoff;
+    public final Duration kafkaStartupTimeout;
     public final int topK;
     public final double minScore;
     public final EmbeddingFormat embeddingFormat;
     public final int maxTextBytes;
+    public final int deadLetterMaxPayloadBytes;
     public final int parallelism;
     public final String jobName;
     private final HashMap<String, String> kafkaClientProperties;
@@ -151,10 +171,15 @@ public final class MatcherConfig implements Serializable {
         asyncTimeout = ASYNC_TIMEOUT.parse(values.get(ASYNC_TIMEOUT.key()));
         int capacity = ASYNC_CAPACITY.parse(values.get(ASYNC_CAPACITY.key()));
         asyncCapacity = capacity == 0 ? 4 * batchMaxSize : capacity;
+        retryMaxAttempts = RETRY_MAX_ATTEMPTS.parse(values.get(RETRY_MAX_ATTEMPTS.key()));
+        retryInitialBackoff = RETRY_INITIAL_BACKOFF.parse(values.get(RETRY_INITIAL_BACKOFF.key()));
+        retryMaxBackoff = RETRY_MAX_BACKOFF.parse(values.get(RETRY_MAX_BACKOFF.key()));
+        kafkaStartupTimeout = KAFKA_STARTUP_TIMEOUT.parse(values.get(KAFKA_STARTUP_TIMEOUT.key()));
         topK = TOP_K.parse(values.get(TOP_K.key()));
         minScore = MIN_SCORE.parse(values.get(MIN_SCORE.key()));
         embeddingFormat = EMBEDDING_OUTPUT.parse(values.get(EMBEDDING_OUTPUT.key()));
         maxTextBytes = MAX_TEXT_BYTES.parse(values.get(MAX_TEXT_BYTES.key()));
+        deadLetterMaxPayloadBytes = DEAD_LETTER_MAX_PAYLOAD_BYTES.parse(values.get(DEAD_LETTER_MAX_PAYLOAD_BYTES.key()));
         parallelism = PARALLELISM.parse(values.get(PARALLELISM.key()));
         jobName = JOB_NAME.parse(values.get(JOB_NAME.key()));
         kafkaClientProperties = new HashMap<>();

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * A record that is not a valid question (schema 1): why, the raw bytes, and where it came from.
- * The payload and key are kept as UTF-8 text when they are valid UTF-8, else as base64, so that
- * nothing is lost.
+ * The payload and key are kept as UTF-8 text when they are valid UTF-8, else as base64. A payload
+ * longer than the dead-letter limit is cut ({@code payload_truncated}); the whole record stays in
+ * the source topic at {@code source_offset}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"schema", "reason", "detail", "source_topic", "source_partition", "source_offset",
-        "source_timestamp", "key", "key_encoding", "payload", "payload_encoding", "failed_at"})
+        "source_timestamp", "key", "key_encoding", "payload", "payload_encoding", "payload_bytes", "payload_truncated",
+        "failed_at"})
 public record DeadLetter(
         @JsonProperty("schema") int schema,
         @JsonProperty("reason") String reason,
@@ -24,6 +26,8 @@ public record DeadLetter(
         @JsonProperty("key_encoding") String keyEncoding,
         @JsonProperty("payload") String payload,
         @JsonProperty("payload_encoding") String payloadEncoding,
+        @JsonProperty("payload_bytes") Integer payloadBytes,
+        @JsonProperty("payload_truncated") Boolean payloadTruncated,
         @JsonProperty("failed_at") long failedAt) {
 
     public static final int SCHEMA = 1;

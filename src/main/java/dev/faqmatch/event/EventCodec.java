@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 
 /** JSON of the events: questions in, match events and dead letters out. Thread-safe. */
@@ -41,6 +42,9 @@ public final class EventCodec {
         String json = decodeUtf8(value);
         if (json == null) {
             throw new InvalidQuestionException(Reason.INVALID_UTF8, "the value is not valid UTF-8");
+        }
+        if (json.startsWith("\uFEFF")) {
+            json = json.substring(1); // byte-order mark of producers that write UTF-8 with one
         }
         JsonNode root;
         try {
@@ -109,18 +113,73 @@ public final class EventCodec {
 
     /** A dead letter for {@code record}, keeping its key and value byte for byte. */
     public static DeadLetter deadLetter(RawRecord record, InvalidQuestionException why, long now) {
-        String key = record.key() == null ? null : decodeUtf8(record.key());
-        String keyEncoding = record.key() == null ? null : key != null ? UTF8 : BASE64;
-        if (record.key() != null && key == null) {
-            key = Base64.getEncoder().encodeToString(record.key());
-        }
-        String payload = record.value() == null ? null : decodeUtf8(record.value());
-        String payloadEncoding = record.value() == null ? null : payload != null ? UTF8 : BASE64;
-        if (record.value() != null && payload == null) {
-            payload = Base64.getEncoder().encodeToString(record.value());
-        }
+        return deadLetter(record, why, now, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A dead letter for {@code record} with at most {@code maxPayloadBytes} of its value, so that a
+     * huge bad record still fits in a Kafka record; the key is kept whole.
+     */
+    public static DeadLetter deadLetter(RawRecord record, InvalidQuestionException why, long now, int maxPayloadBytes) {
+        Encoded key = encode(record.key(), Integer.MAX_VALUE);
+        Encoded payload = encode(record.value(), maxPayloadBytes);
         return new DeadLetter(DeadLetter.SCHEMA, why.reason().code(), why.getMessage(), record.topic(),
-                record.partition(), record.offset(), record.timestamp(), key, keyEncoding, payload, payloadEncoding, now);
+                record.partition(), record.offset(), record.timestamp(), key.text(), key.encoding(), payload.text(),
+                payload.encoding(), record.value() == null ? null : record.value().length,
+                payload.truncated() ? Boolean.TRUE : null, now);
+    }
+
+    private record Encoded(String text, String encoding, boolean truncated) {}
+
+    /**
+     * UTF-8 text when the bytes are UTF-8, else base64; cut so that the field takes at most
+     * {@code max} bytes in the JSON (escapes included: a string of control characters grows six-fold).
+     */
+    private static Encoded encode(byte[] bytes, int max) {
+        if (bytes == null) {
+            return new Encoded(null, null, false);
+        }
+        String text = decodeUtf8(bytes);
+        if (text != null) {
+            int keep = jsonPrefix(text, max);
+            return new Encoded(text.substring(0, keep), UTF8, keep < text.length());
+        }
+        int fits = max / 4 * 3; // base64 writes 4 characters per 3 bytes
+        boolean truncated = bytes.length > fits;
+        return new Encoded(Base64.getEncoder().encodeToString(truncated ? Arrays.copyOf(bytes, fits) : bytes), BASE64,
+                truncated);
+    }
+
+    /** Length of the longest prefix of {@code text} that Jackson writes in at most {@code max} bytes. */
+    private static int jsonPrefix(String text, int max) {
+        long size = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int width;
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (size + 4 > max) {
+                    return i;
+                }
+                size += 4;
+                i++;
+                continue;
+            } else if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
+                width = 2;
+            } else if (c < 0x20) {
+                width = 6;
+            } else if (c < 0x80) {
+                width = 1;
+            } else if (c < 0x800) {
+                width = 2;
+            } else {
+                width = 3;
+            }
+            if (size + width > max) {
+                return i;
+            }
+            size += width;
+        }
+        return text.length();
     }
 
     /** Base64 of the vector as little-endian float32, the layout numpy's {@code frombuffer('<f4')} reads. */

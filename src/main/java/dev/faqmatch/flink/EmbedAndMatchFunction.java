@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * (shared by the slots on one GPU), the FAQ index and a micro-batcher; {@link #asyncInvoke} only
  * tokenizes and enqueues.
  */
-public final class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEvent> {
+public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEvent> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EmbedAndMatchFunction.class);
     /** Flink external resource name of GPUs ({@code external-resources: gpu}). */

@@ -20,10 +20,12 @@ public final class ParseQuestions extends ProcessFunction<RawRecord, Question> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final int maxTextBytes;
+    private final int maxDeadLetterPayloadBytes;
     private transient Counter deadLetters;
 
-    public ParseQuestions(int maxTextBytes) {
+    public ParseQuestions(int maxTextBytes, int maxDeadLetterPayloadBytes) {
         this.maxTextBytes = maxTextBytes;
+        this.maxDeadLetterPayloadBytes = maxDeadLetterPayloadBytes;
     }
 
     @Override
@@ -38,7 +40,7 @@ public final class ParseQuestions extends ProcessFunction<RawRecord, Question> {
             out.collect(EventCodec.parseQuestion(record.value(), maxTextBytes, ChronoUnit.MICROS.between(Instant.EPOCH, now)));
         } catch (InvalidQuestionException e) {
             deadLetters.inc();
-            ctx.output(DEAD_LETTERS, EventCodec.deadLetter(record, e, now.toEpochMilli()));
+            ctx.output(DEAD_LETTERS, EventCodec.deadLetter(record, e, now.toEpochMilli(), maxDeadLetterPayloadBytes));
         }
     }
 }

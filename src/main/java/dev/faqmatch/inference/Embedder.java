@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,9 @@ public final class Embedder implements AutoCloseable {
     private final Device device;
     private final int intraOpThreads;
     private final boolean needsTokenTypes;
+    /** Runs hold the read side; close takes the write side, so a session is never closed under a run. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private Embedder(ModelSource model, TextEncoder encoder, OrtSession session, Device device, int intraOpThreads) {
         this.model = model;
@@ -156,24 +160,63 @@ public final class Embedder implements AutoCloseable {
     }
 
     public TokenizedText tokenize(String text) {
-        return encoder.encode(text);
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new InferenceException("the tokenizer of " + spec.name() + " is closed", null);
+            }
+            return encoder.encode(text);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     /** Tokenizes and embeds in one call; convenient for tools and FAQ banks. */
     public float[][] embedTexts(List<String> texts) {
         List<TokenizedText> tokens = new ArrayList<>(texts.size());
         for (String text : texts) {
-            tokens.add(encoder.encode(text));
+            tokens.add(tokenize(text));
         }
         return embed(tokens);
     }
 
     /**
-     * Embeds a batch in one ONNX Runtime run, padded to the batch's own longest text.
+     * Embeds a batch: texts of similar length share one ONNX Runtime run, padded to the longest of
+     * them. Sorting by length and cutting where padding would more than double a run's work keeps
+     * one long text from inflating every question of its batch to its length.
      *
      * @return one vector per text, in order, L2-normalized if the model says so
      */
     public float[][] embed(List<TokenizedText> batch) {
+        int size = batch.size();
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> batch.get(i).length()));
+        float[][] vectors = new float[size][];
+        int start = 0;
+        while (start < size) {
+            int shortest = batch.get(order[start]).length();
+            int end = start + 1;
+            while (end < size && batch.get(order[end]).length() <= Math.max(2 * shortest, shortest + 16)) {
+                end++;
+            }
+            List<TokenizedText> run = new ArrayList<>(end - start);
+            for (int i = start; i < end; i++) {
+                run.add(batch.get(order[i]));
+            }
+            float[][] out = run(run);
+            for (int i = start; i < end; i++) {
+                vectors[order[i]] = out[i - start];
+            }
+            start = end;
+        }
+        return vectors;
+    }
+
+    /** One ONNX Runtime run over texts padded to the longest of them. */
+    private float[][] run(List<TokenizedText> batch) {
         int size = batch.size();
         if (size == 0) {
             return new float[0][];
@@ -192,7 +235,11 @@ public final class Embedder implements AutoCloseable {
         long[] shape = {size, seqLen};
         OrtEnvironment env = environment();
         Map<String, OnnxTensor> inputs = new HashMap<>(4);
+        lifecycle.readLock().lock();
         try {
+            if (closed) {
+                throw new InferenceException("the session of " + spec.name() + " is closed", null);
+            }
             inputs.put(INPUT_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
             inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
             if (needsTokenTypes) {
@@ -221,6 +268,7 @@ public final class Embedder implements AutoCloseable {
             for (OnnxTensor t : inputs.values()) {
                 t.close();
             }
+            lifecycle.readLock().unlock();
         }
     }
 
@@ -241,14 +289,21 @@ public final class Embedder implements AutoCloseable {
         return intraOpThreads;
     }
 
+    /** Waits for runs in progress to end, then releases the session; later runs fail. */
     @Override
     public void close() {
+        lifecycle.writeLock().lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             session.close();
         } catch (OrtException e) {
             LOG.warn("closing the ONNX Runtime session of {} failed: {}", model, e.getMessage());
         } finally {
             encoder.close();
+            lifecycle.writeLock().unlock();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.faqmatch.event.RawRecord;
 import dev.faqmatch.faq.FaqBankReader;
 import dev.faqmatch.flink.EmbedAndMatchFunction;
 import dev.faqmatch.flink.JsonRecordSerializer;
+import dev.faqmatch.flink.KafkaPreflight;
 import dev.faqmatch.flink.ParseQuestions;
 import dev.faqmatch.flink.RawRecordDeserializer;
 import dev.faqmatch.inference.ModelSource;
@@ -23,6 +24,10 @@ import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
+import org.apache.flink.streaming.util.retryable.RetryPredicates;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +48,7 @@ public final class FaqMatcherJob {
         try {
             config = MatcherConfig.fromArgs(args);
             checkResources(config);
+            KafkaPreflight.check(config);
         } catch (RuntimeException e) {
             LOG.error("faq-matcher cannot start: {}", e.getMessage());
             throw e;
@@ -66,6 +72,15 @@ public final class FaqMatcherJob {
 
     /** Adds the pipeline to {@code env}. */
     public static void build(StreamExecutionEnvironment env, MatcherConfig config) {
+        build(env, config, new EmbedAndMatchFunction(config));
+    }
+
+    /**
+     * Adds the pipeline with a given embed-and-match function (tests wrap the real one to inject
+     * faults).
+     */
+    public static void build(StreamExecutionEnvironment env, MatcherConfig config,
+            RichAsyncFunction<Question, MatchEvent> embedAndMatch) {
         if (config.parallelism > 0) {
             env.setParallelism(config.parallelism);
         }
@@ -84,13 +99,19 @@ public final class FaqMatcherJob {
         SingleOutputStreamOperator<Question> questions = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "questions")
                 .uid("questions-source")
-                .process(new ParseQuestions(config.maxTextBytes))
+                .process(new ParseQuestions(config.maxTextBytes, config.deadLetterMaxPayloadBytes))
                 .name("parse-questions")
                 .uid("parse-questions");
 
-        DataStream<MatchEvent> matches = AsyncDataStream.unorderedWait(questions,
-                        new EmbedAndMatchFunction(config), config.asyncTimeout.toMillis(), TimeUnit.MILLISECONDS,
-                        config.asyncCapacity)
+        // A batch that fails in the model is retried with backoff; when every attempt fails the
+        // job fails and restarts from its checkpoint, so no question is dropped.
+        AsyncRetryStrategy<MatchEvent> retry = new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<MatchEvent>(
+                        config.retryMaxAttempts - 1, config.retryInitialBackoff.toMillis(),
+                        config.retryMaxBackoff.toMillis(), 2.0)
+                .ifException(RetryPredicates.HAS_EXCEPTION_PREDICATE)
+                .build();
+        DataStream<MatchEvent> matches = AsyncDataStream.unorderedWaitWithRetry(questions, embedAndMatch,
+                        config.asyncTimeout.toMillis(), TimeUnit.MILLISECONDS, config.asyncCapacity, retry)
                 .name("embed-and-match")
                 .uid("embed-and-match");
 

@@ -13,11 +13,17 @@ public final class KafkaClients {
     private KafkaClients() {}
 
     public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        return producer(bootstrap, java.util.Map.of());
+    }
+
+    /** A producer with some client properties changed, e.g. max.request.size for huge records. */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap, java.util.Map<String, Object> overrides) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.putAll(overrides);
         return new KafkaProducer<>(props);
     }
 

@@ -32,14 +32,22 @@ public final class LocalKafka implements AutoCloseable {
     public static final Path DEFAULT_CLASSPATH_FILE = Path.of("target", "kafka-broker.classpath");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+    /**
+     * A TLS listener's key store (PKCS12), for testing that the job's Kafka security settings
+     * reach its clients.
+     */
+    public record Tls(Path keyStore, String password) {}
+
     private final Path dir;
     private final int port;
+    private final int tlsPort;
     private final Process process;
     private boolean closed;
 
-    private LocalKafka(Path dir, int port, Process process) {
+    private LocalKafka(Path dir, int port, int tlsPort, Process process) {
         this.dir = dir;
         this.port = port;
+        this.tlsPort = tlsPort;
         this.process = process;
     }
 
@@ -48,9 +56,23 @@ public final class LocalKafka implements AutoCloseable {
      * any free port); returns once it answers.
      */
     public static LocalKafka start(Path dir, int port) throws IOException, InterruptedException {
+        return start(dir, port, null);
+    }
+
+    /** As {@link #start(Path, int)}, with a second listener that speaks TLS when {@code tls} is given. */
+    public static LocalKafka start(Path dir, int port, Tls tls) throws IOException, InterruptedException {
         String classpath = brokerClasspath();
         int brokerPort = port > 0 ? port : freePort();
         int controllerPort = freePort();
+        int tlsPort = tls == null ? -1 : freePort();
+        String listeners = "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort
+                + (tls == null ? "" : ",SSL://127.0.0.1:" + tlsPort);
+        String tlsConfig = tls == null ? "" : String.join("\n",
+                "ssl.keystore.type=PKCS12",
+                "ssl.keystore.location=" + tls.keyStore().toAbsolutePath(),
+                "ssl.keystore.password=" + tls.password(),
+                "ssl.key.password=" + tls.password(),
+                "");
         deleteRecursively(dir);
         Files.createDirectories(dir);
         Path config = dir.resolve("server.properties");
@@ -58,14 +80,18 @@ public final class LocalKafka implements AutoCloseable {
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
+                "listeners=" + listeners,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort
+                        + (tls == null ? "" : ",SSL://127.0.0.1:" + tlsPort),
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL",
+                tlsConfig,
                 "log.dirs=" + dir.resolve("data").toAbsolutePath(),
                 "num.partitions=2",
                 "auto.create.topics.enable=false",
+                // fuzz tests publish multi-megabyte records
+                "message.max.bytes=8388608",
                 "offsets.topic.replication.factor=1",
                 "offsets.topic.num.partitions=4",
                 "transaction.state.log.replication.factor=1",
@@ -102,7 +128,7 @@ public final class LocalKafka implements AutoCloseable {
         List<String> serve = new ArrayList<>(common);
         serve.addAll(List.of("kafka.Kafka", config.toAbsolutePath().toString()));
         Process process = new ProcessBuilder(serve).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        LocalKafka kafka = new LocalKafka(dir, brokerPort, process);
+        LocalKafka kafka = new LocalKafka(dir, brokerPort, tlsPort, process);
         try {
             kafka.awaitReady();
         } catch (IOException | RuntimeException e) {
@@ -161,6 +187,14 @@ public final class LocalKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The TLS listener's address; only when started with {@link Tls}. */
+    public String tlsBootstrapServers() {
+        if (tlsPort < 0) {
+            throw new IllegalStateException("this broker was started without TLS");
+        }
+        return "127.0.0.1:" + tlsPort;
     }
 
     public long pid() {

@@ -14,7 +14,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,8 +23,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -103,42 +100,19 @@ class FaqMatcherJobIT {
         FaqMatcherJob.build(env, config);
         JobClient job = env.executeAsync("faq-matcher-it");
 
-        Map<String, Integer> seen = new HashMap<>();
-        Map<String, JsonNode> matches = new HashMap<>();
-        List<JsonNode> deadLetters = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.readCommittedConsumer(kafka.bootstrapServers(), "it")) {
-            consumer.subscribe(List.of("faq-matches", "questions-dlq"));
-            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-            while (matches.size() + deadLetters.size() < QUESTIONS + badCount && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    JsonNode event = MAPPER.readTree(record.value());
-                    if (record.topic().equals("questions-dlq")) {
-                        deadLetters.add(event);
-                    } else {
-                        String id = event.get("id").asText();
-                        seen.merge(id, 1, Integer::sum);
-                        matches.put(id, event);
-                    }
-                }
-            }
-            // Anything beyond the expected count would be a duplicate: read a little longer.
-            for (int i = 0; i < 4; i++) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    JsonNode event = MAPPER.readTree(record.value());
-                    if (record.topic().equals("questions-dlq")) {
-                        deadLetters.add(event);
-                    } else {
-                        seen.merge(event.get("id").asText(), 1, Integer::sum);
-                    }
-                }
-            }
+        Events events;
+        try {
+            events = Events.read(kafka.bootstrapServers(), "faq-matches", "questions-dlq", QUESTIONS + badCount,
+                    Duration.ofMinutes(4), n -> {});
         } finally {
             job.cancel().get();
         }
+        Map<String, JsonNode> matches = events.matchById();
+        List<JsonNode> deadLetters = events.deadLetters;
 
         // Nothing lost, nothing duplicated: in = match events + dead letters.
         assertThat(matches).hasSize(QUESTIONS);
-        assertThat(seen.values()).allMatch(count -> count == 1);
+        assertThat(events.matchesPerId.values()).allMatch(count -> count == 1);
         assertThat(deadLetters).hasSize(badCount);
         assertThat(matches.size() + deadLetters.size()).isEqualTo(QUESTIONS + badCount);
 

@@ -1,0 +1,105 @@
+package dev.faqmatch.eval;
+
+import dev.faqmatch.faq.FaqEntry;
+import dev.faqmatch.faq.FaqIndex;
+import dev.faqmatch.faq.ScoredFaq;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+
+/**
+ * FAQ retrieval from a paraphrase file, searched through the job's own {@link FaqIndex}: the
+ * distinct first texts of the positive pairs form the bank, and each distinct second text asks
+ * it. A hit is any bank text paired positively with the query, or the query's own text should it
+ * also be in the bank (a verbatim question must find its own FAQ). Negative pairs take no part:
+ * their texts would only be distractors that no query is meant to find.
+ */
+public final class RetrievalEval {
+    /** Depth of the search; MRR counts a hit below it as 0, as MRR@10 does in retrieval benchmarks. */
+    public static final int DEPTH = 10;
+
+    /**
+     * @param bank distinct FAQ texts
+     * @param queries distinct query texts
+     * @param recallAt1 share of queries whose first result is a hit
+     * @param recallAt5 share of queries with a hit among the first five
+     * @param mrrAt10 mean of 1/rank of the first hit, 0 when none is in the first ten
+     */
+    public record Result(int bank, int queries, double recallAt1, double recallAt5, double mrrAt10) {}
+
+    private RetrievalEval() {}
+
+    /** Whether the labels are 0/1 with at least one positive, as retrieval needs. */
+    public static boolean applicable(List<PairFile.Pair> pairs) {
+        boolean positive = false;
+        for (PairFile.Pair p : pairs) {
+            if (p.label() != 0 && p.label() != 1) {
+                return false;
+            }
+            positive |= p.label() == 1;
+        }
+        return positive;
+    }
+
+    /**
+     * @param vectors the embedding of a text (of any length: the index normalizes)
+     */
+    public static Result evaluate(List<PairFile.Pair> pairs, Function<String, float[]> vectors) {
+        if (!applicable(pairs)) {
+            throw new IllegalArgumentException("retrieval needs 0/1 labels and at least one positive pair");
+        }
+        Set<String> bankTexts = new LinkedHashSet<>();
+        Map<String, Set<String>> relevant = new LinkedHashMap<>();
+        for (PairFile.Pair p : pairs) {
+            if (p.label() == 1) {
+                bankTexts.add(p.text1());
+                relevant.computeIfAbsent(p.text2(), q -> new HashSet<>(Set.of(q))).add(p.text1());
+            }
+        }
+        List<FaqEntry> entries = new ArrayList<>(bankTexts.size());
+        List<float[]> bankVectors = new ArrayList<>(bankTexts.size());
+        for (String text : bankTexts) {
+            entries.add(new FaqEntry("bank-" + entries.size(), text, "", List.of()));
+            bankVectors.add(vectors.apply(text));
+        }
+        FaqIndex index = FaqIndex.of(entries, bankVectors);
+
+        List<Map.Entry<String, Set<String>>> queries = new ArrayList<>(relevant.entrySet());
+        float[][] queryVectors = new float[queries.size()][];
+        for (int i = 0; i < queryVectors.length; i++) {
+            queryVectors[i] = vectors.apply(queries.get(i).getKey());
+        }
+        // 1-based rank of the first hit, 0 for none within DEPTH; the index is thread-safe.
+        int[] ranks = IntStream.range(0, queries.size()).parallel()
+                .map(i -> firstHit(index.topK(queryVectors[i], DEPTH), queries.get(i).getValue()))
+                .toArray();
+        int at1 = 0;
+        int at5 = 0;
+        double reciprocal = 0;
+        for (int rank : ranks) {
+            if (rank == 0) {
+                continue;
+            }
+            at1 += rank == 1 ? 1 : 0;
+            at5 += rank <= 5 ? 1 : 0;
+            reciprocal += 1.0 / rank;
+        }
+        int n = ranks.length;
+        return new Result(index.size(), n, (double) at1 / n, (double) at5 / n, reciprocal / n);
+    }
+
+    private static int firstHit(List<ScoredFaq> results, Set<String> hits) {
+        for (int r = 0; r < results.size(); r++) {
+            if (hits.contains(results.get(r).entry().question())) {
+                return r + 1;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.faqmatch.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluateTest {
+    @Test
+    void parsesOptionsAndFiles() {
+        Evaluate.Options o = Evaluate.Options.parse(new String[] {
+                "--threads", "5", "--sessions", "2", "--batch", "16", "--retrieval", "--limit", "100",
+                "--json", "out.json", "a.data", "b.data"});
+        assertThat(o.threads()).isEqualTo(5);
+        assertThat(o.sessions()).isEqualTo(2);
+        assertThat(o.threadsOfSession(0) + o.threadsOfSession(1)).isEqualTo(5);
+        assertThat(o.threadsOfSession(0)).isEqualTo(3);
+        assertThat(o.batch()).isEqualTo(16);
+        assertThat(o.retrieval()).isTrue();
+        assertThat(o.limit()).isEqualTo(100);
+        assertThat(o.json()).isEqualTo(Path.of("out.json"));
+        assertThat(o.files()).containsExactly(Path.of("a.data"), Path.of("b.data"));
+        assertThat(o.modelDir()).isNull();
+    }
+
+    @Test
+    void defaultsToOneSingleThreadedSessionPerCore() {
+        Evaluate.Options o = Evaluate.Options.parse(new String[] {"--threads", "3", "x.data"});
+        assertThat(o.sessions()).isEqualTo(3);
+        assertThat(o.threadsOfSession(2)).isEqualTo(1);
+        assertThat(o.batch()).isEqualTo(32);
+        assertThat(o.limit()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(Evaluate.Options.parse(new String[] {"x.data"}).threads())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void rejectsBadCommandLines() {
+        assertThatThrownBy(() -> Evaluate.Options.parse(new String[] {"--retrieval"}))
+                .hasMessageContaining("no pair file");
+        assertThatThrownBy(() -> Evaluate.Options.parse(new String[] {"--batch", "0", "x"}))
+                .hasMessageContaining("--batch needs a positive integer, got '0'");
+        assertThatThrownBy(() -> Evaluate.Options.parse(new String[] {"x", "--threads"}))
+                .hasMessageContaining("--threads needs a value");
+        assertThatThrownBy(() -> Evaluate.Options.parse(new String[] {"--fast", "x"}))
+                .hasMessageContaining("unknown option --fast");
+    }
+
+    @Test
+    void labelsFilesByFolderAndName() {
+        assertThat(Evaluate.label(Path.of("../shared/data/lcqmc/LCQMC.test.data"))).isEqualTo("lcqmc/LCQMC.test.data");
+    }
+
+    @Test
+    void evaluatesASmallFileWithTheBundledModel(@TempDir Path dir) throws IOException {
+        Path pairs = dir.resolve("finance.data");
+        Files.writeString(pairs, """
+                花呗怎么还款\t花呗如何还钱\t1
+                借呗可以提前还款吗\t借呗能不能提前还清\t1
+                信用卡逾期会影响征信吗\t信用卡晚还一天有影响吗\t1
+                花呗怎么还款\t今天天气怎么样\t0
+                借呗可以提前还款吗\t怎么修改绑定的手机号\t0
+                信用卡逾期会影响征信吗\t我想开通花呗\t0
+                """);
+        Path json = dir.resolve("out/result.json");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        List<Evaluate.FileResult> results = Evaluate.run(
+                Evaluate.Options.parse(new String[] {"--threads", "2", "--batch", "4", "--retrieval", "--json",
+                        json.toString(), pairs.toString()}),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        Evaluate.FileResult r = results.get(0);
+        assertThat(r.pairs()).isEqualTo(6);
+        assertThat(r.texts()).isEqualTo(9);
+        // Every paraphrase scores above every unrelated pair, the best a 0/1 label allows: score
+        // ranks 4, 5, 6 against label rank 5 and 1, 2, 3 against 2 give sxy = 13.5, sxx = 17.5,
+        // syy = 13.5, so rho = sqrt(13.5 / 17.5) = sqrt(27 / 35).
+        assertThat(r.cosineSpearman()).isCloseTo(100 * Math.sqrt(27.0 / 35), within(1e-9));
+        // unit-length embeddings: dot and Euclidean rank exactly as cosine does
+        assertThat(r.dotSpearman()).isCloseTo(r.cosineSpearman(), within(1e-9));
+        assertThat(r.euclideanSpearman()).isCloseTo(r.cosineSpearman(), within(1e-9));
+        assertThat(r.retrieval().bank()).isEqualTo(3);
+        assertThat(r.retrieval().recallAt1()).isEqualTo(1.0);
+
+        String table = printed.toString(StandardCharsets.UTF_8);
+        assertThat(table).contains("bge-small-zh-v1.5").contains("max_seq_len 512")
+                .contains("| " + dir.getFileName() + "/finance.data | 6 | 87.83 |")
+                .contains("| recall@1 | recall@5 | MRR@10 |");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertThat(root.path("model").path("name").asText()).isEqualTo("bge-small-zh-v1.5");
+        assertThat(root.path("model").path("max_seq_len").asInt()).isEqualTo(512);
+        JsonNode file = root.path("files").get(0);
+        assertThat(file.path("pairs").asInt()).isEqualTo(6);
+        assertThat(file.path("cosine_spearman").asDouble()).isCloseTo(87.83, within(0.01));
+        assertThat(file.path("retrieval").path("recall_at_1").asDouble()).isEqualTo(100.0);
+    }
+}

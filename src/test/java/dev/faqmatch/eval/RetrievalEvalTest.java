@@ -1,0 +1,78 @@
+package dev.faqmatch.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RetrievalEvalTest {
+    private static PairFile.Pair pair(String text1, String text2, int label) {
+        return new PairFile.Pair(text1, text2, label);
+    }
+
+    @Test
+    void metricsOfAHandMadeBank() {
+        Map<String, float[]> v = new HashMap<>();
+        v.put("A", new float[] {1, 0, 0});
+        v.put("B", new float[] {0, 1, 0});
+        v.put("C", new float[] {0, 0, 1});
+        v.put("a", new float[] {0.9f, 0.1f, 0}); // A first: rank 1
+        v.put("b", new float[] {0.8f, 0.6f, 0}); // A, then B: rank 2
+        v.put("c", new float[] {0.6f, 0.5f, 0.1f}); // A, B, then C: rank 3
+        v.put("d", new float[] {0.5f, 0.9f, 0.2f}); // B, then A (a hit, as is C): rank 2
+        // Only in a negative pair: were it in the bank, it would beat A and B for query b.
+        v.put("X", new float[] {0.8f, 0.6f, 0});
+        v.put("z", new float[] {0, 0, 1});
+        List<PairFile.Pair> pairs = List.of(
+                pair("A", "a", 1), pair("B", "b", 1), pair("C", "c", 1), pair("X", "z", 0),
+                pair("A", "B", 1), // query "B" is itself in the bank: finding itself is a hit, rank 1
+                pair("A", "d", 1), pair("C", "d", 1),
+                pair("A", "a", 1)); // a repeated pair asks once
+        RetrievalEval.Result r = RetrievalEval.evaluate(pairs, v::get);
+        assertThat(r.bank()).isEqualTo(3);
+        assertThat(r.queries()).isEqualTo(5);
+        // ranks 1, 2, 3, 1, 2
+        assertThat(r.recallAt1()).isCloseTo(2.0 / 5, within(1e-12));
+        assertThat(r.recallAt5()).isCloseTo(1.0, within(1e-12));
+        assertThat(r.mrrAt10()).isCloseTo((1 + 1 / 2.0 + 1 / 3.0 + 1 + 1 / 2.0) / 5, within(1e-12));
+    }
+
+    @Test
+    void hitsBelowTheTopFiveAndBelowTheDepth() {
+        // Bank E0..E11 on the unit circle at 0, 15, .., 165 degrees; query qk asks for Ek.
+        Map<String, float[]> v = new HashMap<>();
+        List<PairFile.Pair> pairs = new ArrayList<>();
+        for (int k = 0; k < 12; k++) {
+            v.put("E" + k, unit(15 * k));
+            v.put("q" + k, unit(15 * k));
+            pairs.add(pair("E" + k, "q" + k, 1));
+        }
+        v.put("q0", unit(170)); // E0 is the farthest of all twelve: rank 12, beyond the depth of 10
+        v.put("q1", unit(62)); // E4, E5, E3, E6, E2, E7 are closer than E1 (47 degrees): rank 7
+        RetrievalEval.Result r = RetrievalEval.evaluate(pairs, v::get);
+        assertThat(r.bank()).isEqualTo(12);
+        assertThat(r.queries()).isEqualTo(12);
+        assertThat(r.recallAt1()).isCloseTo(10 / 12.0, within(1e-12));
+        assertThat(r.recallAt5()).isCloseTo(10 / 12.0, within(1e-12));
+        assertThat(r.mrrAt10()).isCloseTo((10 + 1 / 7.0) / 12, within(1e-12));
+    }
+
+    @Test
+    void onlyFilesWithZeroOneLabelsAndAPositiveQualify() {
+        assertThat(RetrievalEval.applicable(List.of(pair("a", "b", 1), pair("c", "d", 0)))).isTrue();
+        assertThat(RetrievalEval.applicable(List.of(pair("a", "b", 0), pair("c", "d", 0)))).isFalse();
+        assertThat(RetrievalEval.applicable(List.of(pair("a", "b", 1), new PairFile.Pair("c", "d", 3.8)))).isFalse();
+        assertThatThrownBy(() -> RetrievalEval.evaluate(List.of(new PairFile.Pair("a", "b", 4)), t -> new float[] {1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0/1 labels");
+    }
+
+    private static float[] unit(double degrees) {
+        double r = Math.toRadians(degrees);
+        return new float[] {(float) Math.cos(r), (float) Math.sin(r)};
+    }
+}
