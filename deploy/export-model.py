@@ -85,7 +85,7 @@ def export(args: argparse.Namespace, tmp: Path) -> int:
 
     if args.random_init:
         model, tokenizer = random_bert(args.tokenizer_json, tmp)
-        st = {"pooling": None, "normalize": None, "max_seq_len": None, "lowercase": None}
+        st = {"pooling": None, "max_seq_len": None, "lowercase": None}
         name = args.name or "random-bert-4x768"
     else:
         model = AutoModel.from_pretrained(args.model, attn_implementation="eager")
@@ -205,14 +205,13 @@ def read_vocab(tokenizer_json: str | None) -> list[str]:
 
 
 def sentence_transformers_settings(model: str) -> dict:
-    """Pooling, normalization, max length and lower-casing from the sentence-transformers files."""
-    settings = {"pooling": None, "normalize": None, "max_seq_len": None, "lowercase": None}
+    """Pooling, max length and lower-casing from the sentence-transformers files."""
+    settings = {"pooling": None, "max_seq_len": None, "lowercase": None}
     modules = read_model_file(model, "modules.json")
     pooling_dir = "1_Pooling"
     if modules is not None:
         types = {m.get("type", "").rsplit(".", 1)[-1]: m.get("path", "") for m in modules}
         pooling_dir = types.get("Pooling", pooling_dir)
-        settings["normalize"] = "Normalize" in types
     pooling = read_model_file(model, f"{pooling_dir}/config.json") if pooling_dir else None
     if pooling is not None:
         modes = [k for k, v in pooling.items() if k.startswith("pooling_mode_") and v]

@@ -143,7 +143,7 @@ public final class Embedder implements AutoCloseable {
                 vectors = embed(List.of(new TokenizedText(probe, false)));
             } catch (RuntimeException e) {
                 throw new ModelException("tokenizer.json and model.onnx of " + model.id() + " disagree: token id "
-                        + probe[1] + " (vocabulary of " + encoder.vocabSize() + ") fails in the model: "
+                        + probe[1] + ", the largest the tokenizer can produce, fails in the model: "
                         + firstLine(e.getMessage()), e);
             }
             if (vectors[0].length != spec.dim()) {

@@ -48,7 +48,7 @@ public final class TextEncoder implements AutoCloseable {
         return new TokenizedText(encoding.getIds(), encoding.exceedMaxLength());
     }
 
-    /** Number of entries in the tokenizer's vocabulary (the largest id is one less). */
+    /** One more than the largest id the tokenizer can produce. */
     public int vocabSize() {
         return vocabSize;
     }
@@ -56,8 +56,10 @@ public final class TextEncoder implements AutoCloseable {
     private static int vocabSize(byte[] json, String modelId) {
         try {
             JsonNode root = new ObjectMapper().readTree(json);
-            JsonNode vocab = root.path("model").path("vocab");
-            int size = vocab.size();
+            int size = 0;
+            for (JsonNode id : root.path("model").path("vocab")) {
+                size = Math.max(size, id.asInt(-1) + 1);
+            }
             for (JsonNode added : root.path("added_tokens")) {
                 size = Math.max(size, added.path("id").asInt(-1) + 1);
             }

@@ -104,6 +104,20 @@ class EmbedderTest {
     }
 
     @Test
+    void aTokenizerWithMoreIdsThanTheModelFailsAtLoad(@TempDir Path dir) throws IOException {
+        copyResource("bge-small-zh-v1.5.onnx", dir.resolve("model.onnx"));
+        String tokenizer;
+        try (InputStream in = EmbedderTest.class.getClassLoader().getResourceAsStream("bge-small-zh-v1.5-tokenizer.json")) {
+            tokenizer = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        // a vocabulary entry past the model's 21,128 embedding rows, as a mismatched pair would have
+        Files.writeString(dir.resolve("tokenizer.json"), tokenizer.replace("\"[PAD]\": 0,", "\"[PAD]\": 0, \"额外词\": 30000,"));
+        Files.writeString(dir.resolve("model.json"), "{\"name\": \"x\", \"pooling\": \"cls\", \"dim\": 512}");
+        assertThatThrownBy(() -> Embedder.open(ModelSource.directory(dir), Device.CPU, 1))
+                .isInstanceOf(ModelException.class).hasMessageContaining("disagree");
+    }
+
+    @Test
     void anUnreadableOnnxFileFailsWithAClearMessage(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("model.onnx"), "not a model");
         copyResource("bge-small-zh-v1.5-tokenizer.json", dir.resolve("tokenizer.json"));
