@@ -40,6 +40,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class LocalDemo {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String WARM_UP_PREFIX = "demo-warm-up-";
+    private static final String USAGE = String.join("\n",
+            "usage: deploy/local.sh [--questions FILE] [--stay] [--port N] [--<setting> VALUE ...]",
+            "  --questions FILE  questions to publish: JSON lines {\"id\",\"text\"} or plain text, one a line",
+            "                    (default: the sample questions shipped with the project)",
+            "  --stay            keep running for questions published by others (deploy/kafka-console.sh)",
+            "  --port N          the broker's port on 127.0.0.1 (default 19092)",
+            "  --<setting> VALUE any job setting, e.g. --batch.max-size 64 (see README)");
 
     public static void main(String[] args) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -53,6 +60,10 @@ public final class LocalDemo {
                 case "--stay" -> stay = true;
                 case "--questions" -> questionsFile = value(args, ++i, arg);
                 case "--port" -> port = Integer.parseInt(value(args, ++i, arg));
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    return;
+                }
                 case "--work-dir" -> work = Path.of(value(args, ++i, arg));
                 default -> {
                     if (!arg.startsWith("--")) {
@@ -224,7 +235,8 @@ public final class LocalDemo {
                 }
                 check = right ? "" : "  (expected " + asked.expectedFaqId() + ")";
             }
-            System.out.printf("%s %s %s, %.0f ms%s%n", progress, id, line, latency, check);
+            String took = Double.isNaN(latency) ? "" : String.format(Locale.ROOT, ", %.0f ms", latency);
+            System.out.printf("%s %s %s%s%s%n", progress, id, line, took, check);
         }
 
         private void summary() {

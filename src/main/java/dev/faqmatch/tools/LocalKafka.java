@@ -62,6 +62,9 @@ public final class LocalKafka implements AutoCloseable {
     /** As {@link #start(Path, int)}, with a second listener that speaks TLS when {@code tls} is given. */
     public static LocalKafka start(Path dir, int port, Tls tls) throws IOException, InterruptedException {
         String classpath = brokerClasspath();
+        if (port > 0) {
+            requireFree(port);
+        }
         int brokerPort = port > 0 ? port : freePort();
         int controllerPort = freePort();
         int tlsPort = tls == null ? -1 : freePort();
@@ -75,6 +78,7 @@ public final class LocalKafka implements AutoCloseable {
                 "");
         deleteRecursively(dir);
         Files.createDirectories(dir);
+        String clusterId = Uuid.randomUuid().toString();
         Path config = dir.resolve("server.properties");
         Files.writeString(config, String.join("\n",
                 "process.roles=broker,controller",
@@ -117,7 +121,7 @@ public final class LocalKafka implements AutoCloseable {
                 "-Djava.io.tmpdir=" + dir.toAbsolutePath(), "-Dlog4j2.configurationFile=" + log4j.toAbsolutePath(),
                 "-cp", classpath);
         List<String> format = new ArrayList<>(common);
-        format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+        format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", clusterId,
                 "-c", config.toAbsolutePath().toString()));
         Process formatter = new ProcessBuilder(format).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("format.out").toFile()).start();
@@ -130,7 +134,7 @@ public final class LocalKafka implements AutoCloseable {
         Process process = new ProcessBuilder(serve).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         LocalKafka kafka = new LocalKafka(dir, brokerPort, tlsPort, process);
         try {
-            kafka.awaitReady();
+            kafka.awaitReady(clusterId);
         } catch (IOException | RuntimeException e) {
             kafka.close();
             throw e;
@@ -147,7 +151,8 @@ public final class LocalKafka implements AutoCloseable {
         return Files.readString(file).strip();
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
+    /** Waits until this broker, not some other one on the port, answers. */
+    private void awaitReady(String clusterId) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -155,7 +160,10 @@ public final class LocalKafka implements AutoCloseable {
                         + tail(dir.resolve("broker.out")) + " " + tail(dir.resolve("broker.log")));
             }
             try (Admin admin = admin()) {
-                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                String answering = admin.describeCluster().clusterId().get(5, TimeUnit.SECONDS);
+                if (!clusterId.equals(answering)) {
+                    throw new IOException("another Kafka broker answers on " + bootstrapServers());
+                }
                 return;
             } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
                 Thread.sleep(250);
@@ -223,6 +231,15 @@ public final class LocalKafka implements AutoCloseable {
             deleteRecursively(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    private static void requireFree(int port) throws IOException {
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new IOException("port " + port + " on 127.0.0.1 is in use (another Kafka broker or demo?):"
+                    + " stop it or choose another port", e);
         }
     }
 
