@@ -115,6 +115,7 @@ await() {  # await SECONDS DESCRIPTION COMMAND...
 
 cluster_up() { rest_get /overview | grep -q "\"taskmanagers\":$TASKMANAGERS,"; }
 rest_up() { rest_get /config > /dev/null; }
+jobmanager_reporting() { grep -q 'Started PrometheusReporter' "$LOG/jobmanager.log" 2>/dev/null || rest_up; }
 
 start() {
   if [[ -f "$CLUSTER_DIR/jobmanager.pid" ]] && pid_alive "$CLUSTER_DIR/jobmanager.pid"; then
@@ -165,7 +166,9 @@ start() {
   launch jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
     "$(head -1 <<< "$jm_params")" "--configDir $CONF $(tail -1 <<< "$jm_params")"
   echo "JobManager starting (pid $(cat "$CLUSTER_DIR/jobmanager.pid")): $(head -1 <<< "$jm_params")"
-  # TaskManagers start at once, as bin/start-cluster.sh does: they retry until the JobManager answers.
+  # TaskManagers retry until the JobManager answers, but their metric reporters take the first
+  # free port of the range: let the JobManager take its port first, so that its is the first one.
+  await 120 "JobManager start-up" jobmanager_reporting
   local i
   for ((i = 1; i <= TASKMANAGERS; i++)); do
     launch "taskmanager-$i" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
