@@ -16,8 +16,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
@@ -34,6 +36,10 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
     /** Flink external resource name of GPUs ({@code external-resources: gpu}). */
     public static final String GPU_RESOURCE = "gpu";
     private static final int INDEX_BATCH = 32;
+    /** Metric group of the matcher's own metrics (Prometheus: flink_taskmanager_job_task_operator_faqmatcher_*). */
+    public static final String METRIC_GROUP = "faqmatcher";
+    /** Batches the histograms keep: at a few batches a second, the last minutes. */
+    private static final int HISTOGRAM_WINDOW = 500;
 
     private final MatcherConfig config;
 
@@ -45,6 +51,9 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
     private transient Counter unmatched;
     private transient volatile int lastBatchSize;
     private transient volatile double lastBatchMillis;
+    private transient Histogram batchSizes;
+    private transient Histogram batchMillis;
+    private transient Counter failedBatches;
 
     public EmbedAndMatchFunction(MatcherConfig config) {
         this.config = config;
@@ -105,7 +114,7 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
     }
 
     private void registerMetrics(Embedder embedder) {
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("faqmatcher");
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP);
         matched = group.counter("matched");
         unmatched = group.counter("unmatched");
         questions = group.counter("questions");
@@ -113,6 +122,11 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
         group.gauge("queueDepth", () -> matcher == null ? 0 : matcher.queued());
         group.gauge("batchSize", () -> lastBatchSize);
         group.gauge("batchMillis", () -> lastBatchMillis);
+        // The gauges show only the last batch; the distributions (quantiles in Prometheus) show
+        // whether batches fill up and how long the model runs take under load.
+        batchSizes = group.histogram("batchSizeHistogram", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        batchMillis = group.histogram("batchMillisHistogram", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        failedBatches = group.counter("failedBatches");
         group.gauge("onGpu", () -> embedder.device().gpu() ? 1 : 0);
         group.gauge("matchedRatio", () -> {
             long all = matched.getCount() + unmatched.getCount();
@@ -123,6 +137,13 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
     private void onBatch(int size, long nanos, boolean failed) {
         lastBatchSize = size;
         lastBatchMillis = nanos / 1e6;
+        if (batchSizes != null) {
+            batchSizes.update(size);
+            batchMillis.update(Math.round(nanos / 1e6));
+            if (failed) {
+                failedBatches.inc();
+            }
+        }
     }
 
     @Override

@@ -30,7 +30,8 @@ public final class ParseQuestions extends ProcessFunction<RawRecord, Question> {
 
     @Override
     public void open(OpenContext context) {
-        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        deadLetters = getRuntimeContext().getMetricGroup().addGroup(EmbedAndMatchFunction.METRIC_GROUP)
+                .counter("deadLetters");
     }
 
     @Override
