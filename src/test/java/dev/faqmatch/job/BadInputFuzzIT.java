@@ -5,23 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.tools.KafkaClients;
-import dev.faqmatch.tools.LocalKafka;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,25 +29,10 @@ class BadInputFuzzIT {
     private static final int MAX_DEAD_LETTER_PAYLOAD = 262_144;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = KafkaBroker.miniCluster(2);
 
-    private static LocalKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = LocalKafka.start(Path.of("target", "kafka-fuzz-it"), 0);
-        kafka.createTopics(2, "questions", "faq-matches", "questions-dlq");
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker("kafka-fuzz-it");
 
     @Test
     void everyRecordEndsAsOneMatchOrOneDeadLetterWithItsReason(@InjectMiniCluster MiniCluster flink) throws Exception {
@@ -61,7 +41,7 @@ class BadInputFuzzIT {
         Map<String, Integer> expectedMatchesPerId = new HashMap<>();
         Map<String, Integer> expectedDeadLetters = new HashMap<>();
         Map<String, Boolean> expectedTruncated = new HashMap<>();
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers(),
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers(),
                 Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024))) {
             for (OddInputs.Case c : cases) {
                 producer.send(new ProducerRecord<>("questions", c.key(), c.value())).get();
@@ -75,7 +55,7 @@ class BadInputFuzzIT {
         }
 
         MatcherConfig config = MatcherConfig.fromMap(Map.of(
-                "kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
                 "checkpoint.interval", "1s",
                 "job.parallelism", "2",
                 "output.embedding", "none",
@@ -88,7 +68,7 @@ class BadInputFuzzIT {
         JobClient job = env.executeAsync("bad-input-fuzz");
         Events events;
         try {
-            events = Events.read(kafka.bootstrapServers(), "faq-matches", "questions-dlq", cases.size(),
+            events = Events.read(KAFKA.bootstrapServers(), "faq-matches", "questions-dlq", cases.size(),
                     Duration.ofMinutes(5), n -> {});
         } finally {
             job.cancel().get();

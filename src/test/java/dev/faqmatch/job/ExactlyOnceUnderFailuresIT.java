@@ -9,10 +9,8 @@ import dev.faqmatch.event.Question;
 import dev.faqmatch.flink.EmbedAndMatchFunction;
 import dev.faqmatch.inference.InferenceException;
 import dev.faqmatch.tools.KafkaClients;
-import dev.faqmatch.tools.LocalKafka;
 import dev.faqmatch.tools.QuestionFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,24 +39,10 @@ class ExactlyOnceUnderFailuresIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = KafkaBroker.miniCluster(2);
 
-    private static LocalKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = LocalKafka.start(Path.of("target", "kafka-eo-it"), 0);
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker("kafka-eo-it");
 
     /** Fails every question for a few seconds once the given number of questions was seen. */
     static final class OutageAfter extends EmbedAndMatchFunction {
@@ -121,7 +102,7 @@ class ExactlyOnceUnderFailuresIT {
         AtomicBoolean taskManagerKilled = new AtomicBoolean();
         Events events;
         try {
-            events = Events.read(kafka.bootstrapServers(), topics.matches, topics.deadLetters, questions,
+            events = Events.read(KAFKA.bootstrapServers(), topics.matches, topics.deadLetters, questions,
                     Duration.ofMinutes(12), seen -> {
                         if (seen >= 10_000 && taskManagerKilled.compareAndSet(false, true)) {
                             try {
@@ -160,7 +141,7 @@ class ExactlyOnceUnderFailuresIT {
         JobClient job = env.executeAsync("retry");
         Events events;
         try {
-            events = Events.read(kafka.bootstrapServers(), topics.matches, topics.deadLetters, questions,
+            events = Events.read(KAFKA.bootstrapServers(), topics.matches, topics.deadLetters, questions,
                     Duration.ofMinutes(5), seen -> {});
         } finally {
             job.cancel().get();
@@ -174,14 +155,14 @@ class ExactlyOnceUnderFailuresIT {
     private record Topics(String questions, String matches, String deadLetters) {
         static Topics create(String prefix) throws Exception {
             Topics t = new Topics(prefix + "-questions", prefix + "-matches", prefix + "-dlq");
-            kafka.createTopics(2, t.questions, t.matches, t.deadLetters);
+            KAFKA.get().createTopics(2, t.questions, t.matches, t.deadLetters);
             return t;
         }
     }
 
     private static MatcherConfig config(Topics topics, String checkpointInterval) {
         return MatcherConfig.fromMap(Map.of(
-                "kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
                 "kafka.questions-topic", topics.questions,
                 "kafka.matches-topic", topics.matches,
                 "kafka.dead-letter-topic", topics.deadLetters,
@@ -195,7 +176,7 @@ class ExactlyOnceUnderFailuresIT {
 
     private static void publish(String topic, String idPrefix, int count) throws Exception {
         List<QuestionFile.Entry> samples = QuestionFile.read(QuestionFile.SAMPLE);
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
             for (int i = 0; i < count; i++) {
                 String id = idPrefix + i;
                 String json = MAPPER.createObjectNode().put("id", id).put("text", samples.get(i % samples.size()).text())

@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.inference.Vectors;
 import dev.faqmatch.tools.KafkaClients;
-import dev.faqmatch.tools.LocalKafka;
 import dev.faqmatch.tools.QuestionFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
@@ -20,13 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,25 +36,10 @@ class FaqMatcherJobIT {
     private static final int MAX_TEXT_BYTES = 16_384;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = KafkaBroker.miniCluster(2);
 
-    private static LocalKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = LocalKafka.start(Path.of("target", "kafka-it"), 0);
-        kafka.createTopics(2, "questions", "faq-matches", "questions-dlq");
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker("kafka-it");
 
     @Test
     void everyQuestionComesBackOnceAndEveryBadRecordAsADeadLetter() throws Exception {
@@ -68,7 +48,7 @@ class FaqMatcherJobIT {
         Map<String, byte[]> bad = malformedRecords();
         String longText = "我想提前还款，请问需要支付违约金吗？".repeat(200); // ~3,600 tokens, under the byte limit
 
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
             for (int i = 0; i < QUESTIONS; i++) {
                 QuestionFile.Entry q = samples.get(i % samples.size());
                 String id = "it-" + i;
@@ -89,7 +69,7 @@ class FaqMatcherJobIT {
         int badCount = malformedRecords().size();
 
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+        settings.put("kafka.bootstrap-servers", KAFKA.bootstrapServers());
         settings.put("checkpoint.interval", "1s");
         settings.put("job.parallelism", "2");
         settings.put("output.embedding", "base64");
@@ -102,7 +82,7 @@ class FaqMatcherJobIT {
 
         Events events;
         try {
-            events = Events.read(kafka.bootstrapServers(), "faq-matches", "questions-dlq", QUESTIONS + badCount,
+            events = Events.read(KAFKA.bootstrapServers(), "faq-matches", "questions-dlq", QUESTIONS + badCount,
                     Duration.ofMinutes(4), n -> {});
         } finally {
             job.cancel().get();

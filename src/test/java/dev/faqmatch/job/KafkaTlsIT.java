@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -36,10 +35,7 @@ class KafkaTlsIT {
     private static final String PASSWORD = "test-only-secret";
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(1)
-            .build());
+    static final MiniClusterExtension FLINK = KafkaBroker.miniCluster(1);
 
     private static LocalKafka kafka;
     private static Path trustStore;
@@ -62,7 +58,7 @@ class KafkaTlsIT {
         keytool("-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(),
                 "-keystore", trustStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
         kafka = LocalKafka.start(Path.of("target", "kafka-tls-it"), 0, new LocalKafka.Tls(keyStore, PASSWORD));
-        kafka.createTopics(1, "questions", "faq-matches", "questions-dlq");
+        kafka.createTopics(1, KafkaBroker.DEFAULT_TOPICS.toArray(String[]::new));
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.tools.KafkaClients;
-import dev.faqmatch.tools.LocalKafka;
 import dev.faqmatch.tools.QuestionFile;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -37,44 +33,29 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * may be lost, and the backlog must drain afterwards. Minutes long, so it runs only when asked:
  * {@code deploy/overload.sh} (or {@code -Doverload.minutes=N}).
  */
+@EnabledIfSystemProperty(named = "overload.minutes", matches = ".+",
+        disabledReason = "minutes long: run deploy/overload.sh, or pass -Doverload.minutes=N")
 class OverloadIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = KafkaBroker.miniCluster(2);
 
-    private static LocalKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        Assumptions.assumeTrue(System.getProperty("overload.minutes") != null,
-                "overload test not requested: run deploy/overload.sh or pass -Doverload.minutes=N");
-        kafka = LocalKafka.start(Path.of("target", "kafka-overload"), 0);
-        kafka.createTopics(2, "questions", "faq-matches", "questions-dlq");
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker("kafka-overload");
 
     @Test
     void backpressureKeepsMemoryBoundedAndNothingIsLost() throws Exception {
         double minutes = Double.parseDouble(System.getProperty("overload.minutes"));
         List<QuestionFile.Entry> samples = QuestionFile.read(QuestionFile.SAMPLE);
         MatcherConfig config = MatcherConfig.fromMap(Map.of(
-                "kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
                 "checkpoint.interval", "5s",
                 "job.parallelism", "2",
                 "async.timeout", "2min"));
         AtomicLong published = new AtomicLong();
         int warmUp = 3_000;
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
             for (int i = 0; i < warmUp; i++) {
                 send(producer, samples, published);
             }
@@ -90,7 +71,7 @@ class OverloadIT {
         long overloadEnd;
         long drainedAt = 0;
         long maxBacklog = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.readCommittedConsumer(kafka.bootstrapServers(), "ol")) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.readCommittedConsumer(KAFKA.bootstrapServers(), "ol")) {
             consumer.subscribe(List.of("faq-matches"));
             // 1. capacity: how fast the job drains the pre-loaded questions, after its first answer
             long first = 0;
@@ -111,7 +92,7 @@ class OverloadIT {
             long start = System.nanoTime();
             overloadEnd = start + (long) (minutes * 60e9);
             Thread producerThread = new Thread(() -> {
-                try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+                try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
                     long sent = 0;
                     while (System.nanoTime() < overloadEnd) {
                         long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
