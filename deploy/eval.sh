@@ -43,5 +43,7 @@ if [[ $files -eq 0 ]]; then
 fi
 
 ensure_built
-mkdir -p target/eval-tmp
-run_java -Xmx3g -Djava.io.tmpdir="$PWD/target/eval-tmp" dev.faqmatch.eval.Evaluate "${args[@]}"
+# ONNX Runtime unpacks its native library under java.io.tmpdir and leaves a folder behind.
+tmp=$(mktemp -d "$PWD/target/eval-tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+run_java -Xmx3g -Djava.io.tmpdir="$tmp" dev.faqmatch.eval.Evaluate "${args[@]}"

@@ -129,6 +129,12 @@ public final class Evaluate {
     }
 
     static List<FileResult> run(Options options, PrintStream out) throws IOException {
+        // A typo in the last path should not cost a model load and the earlier files first.
+        for (Path file : options.files()) {
+            if (!Files.isRegularFile(file)) {
+                throw new PairFileException("pair file " + file + " does not exist or is not a file");
+            }
+        }
         ModelSource model = ModelSource.resolve(options.modelDir());
         List<Embedder> embedders = new ArrayList<>();
         try {
