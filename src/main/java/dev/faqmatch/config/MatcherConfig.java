@@ -87,6 +87,9 @@ public final class MatcherConfig implements Serializable {
             "A question not embedded within this time fails the job, which restarts from its checkpoint.");
     public static final Setting<Integer> ASYNC_CAPACITY = Setting.integer("async.capacity", 0, 0, 100_000,
             "Questions in flight per slot; 0 = 4 x batch.max-size. Must be at least batch.max-size.");
+    public static final Setting<Integer> CACHE_MAX_ENTRIES = Setting.integer("cache.max-entries", 4096, 0, 10_000_000,
+            "Embeddings of recent question texts kept per slot, so that an exact repeat skips the model; 0 = no cache."
+                    + " Each entry holds one embedding (2 KB at dim 512).");
     public static final Setting<Integer> TOP_K = Setting.integer("match.top-k", 3, 1, 100,
             "Matches per event (a question may ask for fewer or more with top_k, up to 100).");
     public static final Setting<Double> MIN_SCORE = Setting.decimal("match.min-score", 0.5, -1.0, 1.0,
@@ -105,7 +108,7 @@ public final class MatcherConfig implements Serializable {
     public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, QUESTIONS_TOPIC, MATCHES_TOPIC,
             DEAD_LETTER_TOPIC, GROUP_ID, STARTING_OFFSETS, TRANSACTIONAL_ID_PREFIX, DELIVERY, CHECKPOINT_INTERVAL,
             MODEL_DIR, FAQ_BANK, DEVICE, INTRA_OP_THREADS, BATCH_MAX_SIZE, BATCH_MAX_DELAY, ASYNC_TIMEOUT,
-            ASYNC_CAPACITY, TOP_K, MIN_SCORE, EMBEDDING_OUTPUT, MAX_TEXT_BYTES, PARALLELISM, JOB_NAME);
+            ASYNC_CAPACITY, CACHE_MAX_ENTRIES, TOP_K, MIN_SCORE, EMBEDDING_OUTPUT, MAX_TEXT_BYTES, PARALLELISM, JOB_NAME);
 
     public final String bootstrapServers;
     public final String questionsTopic;
@@ -124,6 +127,7 @@ public final class MatcherConfig implements Serializable {
     public final Duration batchMaxDelay;
     public final Duration asyncTimeout;
     public final int asyncCapacity;
+    public final int cacheMaxEntries;
     public final int topK;
     public final double minScore;
     public final EmbeddingFormat embeddingFormat;
@@ -151,6 +155,7 @@ public final class MatcherConfig implements Serializable {
         asyncTimeout = ASYNC_TIMEOUT.parse(values.get(ASYNC_TIMEOUT.key()));
         int capacity = ASYNC_CAPACITY.parse(values.get(ASYNC_CAPACITY.key()));
         asyncCapacity = capacity == 0 ? 4 * batchMaxSize : capacity;
+        cacheMaxEntries = CACHE_MAX_ENTRIES.parse(values.get(CACHE_MAX_ENTRIES.key()));
         topK = TOP_K.parse(values.get(TOP_K.key()));
         minScore = MIN_SCORE.parse(values.get(MIN_SCORE.key()));
         embeddingFormat = EMBEDDING_OUTPUT.parse(values.get(EMBEDDING_OUTPUT.key()));

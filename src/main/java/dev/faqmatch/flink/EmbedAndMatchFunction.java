@@ -71,7 +71,7 @@ public final class EmbedAndMatchFunction extends RichAsyncFunction<Question, Mat
         FaqIndex index = indexLease.get();
         matcher = new FaqMatcher("faq-batcher-" + subtask, embedder, index,
                 new FaqMatcher.Options(config.topK, config.minScore, config.embeddingFormat, config.batchMaxSize,
-                        config.batchMaxDelay),
+                        config.batchMaxDelay, config.cacheMaxEntries),
                 this::onBatch);
         registerMetrics(embedder);
         LOG.info("Slot {}/{} ready in {} ms: model {}; FAQ bank {} with {} entries; batches of up to {} questions or {}"
@@ -113,6 +113,9 @@ public final class EmbedAndMatchFunction extends RichAsyncFunction<Question, Mat
         group.gauge("queueDepth", () -> matcher == null ? 0 : matcher.queued());
         group.gauge("batchSize", () -> lastBatchSize);
         group.gauge("batchMillis", () -> lastBatchMillis);
+        group.gauge("cacheHits", () -> matcher == null ? 0L : matcher.cache().hits());
+        group.gauge("cacheMisses", () -> matcher == null ? 0L : matcher.cache().misses());
+        group.gauge("cacheHitRatio", () -> matcher == null ? 0.0 : matcher.cache().hitRatio());
         group.gauge("onGpu", () -> embedder.device().gpu() ? 1 : 0);
         group.gauge("matchedRatio", () -> {
             long all = matched.getCount() + unmatched.getCount();
