@@ -48,13 +48,22 @@ public final class FaqMatcher implements AutoCloseable {
     private final EmbeddingCache cache;
 
     public FaqMatcher(String name, Embedder embedder, FaqIndex index, Options options, MicroBatcher.BatchListener listener) {
+        this(name, embedder, index, options, listener, new EmbeddingCache(options.cacheMaxEntries()));
+    }
+
+    /**
+     * @param cache embeddings of recent texts, possibly shared with the other slots of this JVM
+     *     (a repeated question lands on any slot); must belong to the same model
+     */
+    public FaqMatcher(String name, Embedder embedder, FaqIndex index, Options options, MicroBatcher.BatchListener listener,
+            EmbeddingCache cache) {
         if (index.dim() != embedder.spec().dim()) {
             throw new IllegalArgumentException("FAQ index dim " + index.dim() + " != model dim " + embedder.spec().dim());
         }
         this.embedder = embedder;
         this.index = index;
         this.options = options;
-        this.cache = new EmbeddingCache(options.cacheMaxEntries());
+        this.cache = cache;
         this.batcher = new MicroBatcher<>(name, options.batchMaxSize(), options.batchMaxDelay(), this::process, listener);
     }
 

@@ -7,6 +7,7 @@ import dev.faqmatch.faq.FaqIndex;
 import dev.faqmatch.faq.FaqMatcher;
 import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.Embedder;
+import dev.faqmatch.inference.EmbeddingCache;
 import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.inference.RefCountedCache;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ public final class EmbedAndMatchFunction extends RichAsyncFunction<Question, Mat
 
     private transient RefCountedCache<SharedModels.EmbedderKey, Embedder>.Lease embedderLease;
     private transient RefCountedCache<SharedModels.IndexKey, FaqIndex>.Lease indexLease;
+    private transient RefCountedCache<SharedModels.CacheKey, EmbeddingCache>.Lease cacheLease;
     private transient FaqMatcher matcher;
     private transient Counter questions;
     private transient Counter matched;
@@ -63,6 +65,7 @@ public final class EmbedAndMatchFunction extends RichAsyncFunction<Question, Mat
         try {
             embedderLease = SharedModels.embedder(model, device, subtask, threads);
             indexLease = SharedModels.index(config.faqBank, embedderLease.get(), INDEX_BATCH);
+            cacheLease = SharedModels.cache(model, config.cacheMaxEntries);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -72,7 +75,7 @@ public final class EmbedAndMatchFunction extends RichAsyncFunction<Question, Mat
         matcher = new FaqMatcher("faq-batcher-" + subtask, embedder, index,
                 new FaqMatcher.Options(config.topK, config.minScore, config.embeddingFormat, config.batchMaxSize,
                         config.batchMaxDelay, config.cacheMaxEntries),
-                this::onBatch);
+                this::onBatch, cacheLease.get());
         registerMetrics(embedder);
         LOG.info("Slot {}/{} ready in {} ms: model {}; FAQ bank {} with {} entries; batches of up to {} questions or {}"
                         + " ms; async capacity {}, timeout {} s; top-k {}, min-score {}",
@@ -157,6 +160,10 @@ public final class EmbedAndMatchFunction extends RichAsyncFunction<Question, Mat
         if (indexLease != null) {
             indexLease.close();
             indexLease = null;
+        }
+        if (cacheLease != null) {
+            cacheLease.close();
+            cacheLease = null;
         }
         if (embedderLease != null) {
             embedderLease.close();

@@ -13,11 +13,13 @@ import java.util.List;
  */
 public final class LengthBuckets {
     /**
-     * Per-run overhead in token-steps of one text, measured with the bench tool's ceiling
-     * (bge-small-zh-v1.5, 1 intra-op thread): one more run costs about as much as 6 padding
-     * tokens of one text.
+     * The cost of one more run in padding tokens of one text. Measured with the bench tool
+     * ({@code deploy/bench.sh --run-costs 0,1,2,4,8,16,32,1000000}: ATEC questions in batches of
+     * 32, bge-small-zh-v1.5, one intra-op thread, texts per CPU-second): 0 (a run per distinct
+     * length) 153-166, 2 229-256, 8 287-293, 32 271-281, one padded run per batch 125-156. Small
+     * runs lose more to ONNX Runtime's per-run work and narrow matrix products than padding costs.
      */
-    public static final int DEFAULT_RUN_COST = 6;
+    public static final int DEFAULT_RUN_COST = 8;
 
     private LengthBuckets() {}
 
@@ -42,7 +44,8 @@ public final class LengthBuckets {
         for (int j = 1; j <= n; j++) {
             long longest = lengths[order[j - 1]];
             best[j] = Long.MAX_VALUE;
-            for (int i = j - 1; i >= 0; i--) {
+            // from the largest last group down, so that a tie keeps fewer runs
+            for (int i = 0; i < j; i++) {
                 long cost = best[i] + runCost + (j - i) * longest;
                 if (cost < best[j]) {
                     best[j] = cost;

@@ -37,6 +37,7 @@ public final class Bench {
         int sweepTexts = 1200;
         List<Integer> batches = List.of(1, 4, 8, 16, 32, 64);
         int e2e = 20_000;
+        int e2eWarmUp = 3000;
         int latencySeconds = 60;
         int batchMaxSize = 32;
         Duration batchMaxDelay = Duration.ofMillis(10);
@@ -48,6 +49,8 @@ public final class Bench {
         boolean accuracy = false;
         int accuracyPairs = 5000;
         int cores = Runtime.getRuntime().availableProcessors();
+        List<Integer> runCosts = List.of();
+        Map<String, String> jobSettings = new LinkedHashMap<>();
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -60,12 +63,18 @@ public final class Bench {
                     case "--sweep-texts" -> o.sweepTexts = Integer.parseInt(args[++i]);
                     case "--batches" -> o.batches = parseInts(args[++i]);
                     case "--e2e" -> o.e2e = Integer.parseInt(args[++i]);
+                    case "--e2e-warm-up" -> o.e2eWarmUp = Integer.parseInt(args[++i]);
                     case "--latency-seconds" -> o.latencySeconds = Integer.parseInt(args[++i]);
                     case "--batch.max-size" -> o.batchMaxSize = Integer.parseInt(args[++i]);
                     case "--batch.max-delay-ms" -> o.batchMaxDelay = Duration.ofMillis(Long.parseLong(args[++i]));
                     case "--cache" -> o.cacheEntries = Integer.parseInt(args[++i]);
                     case "--zipf" -> o.zipf = Double.parseDouble(args[++i]);
                     case "--cores" -> o.cores = Integer.parseInt(args[++i]);
+                    case "--run-costs" -> o.runCosts = parseInts(args[++i]);
+                    case "--set" -> {
+                        String[] kv = args[++i].split("=", 2);
+                        o.jobSettings.put(kv[0], kv.length > 1 ? kv[1] : "");
+                    }
                     case "--no-peer" -> o.peer = false;
                     case "--no-e2e" -> o.e2eOn = false;
                     case "--no-int8" -> o.int8 = false;
@@ -76,6 +85,7 @@ public final class Bench {
                         o.sweepTexts = 128;
                         o.batches = List.of(1, 8, 32);
                         o.e2e = 600;
+                        o.e2eWarmUp = 200;
                         o.latencySeconds = 8;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see deploy/bench.sh)");
@@ -160,8 +170,12 @@ public final class Bench {
             settings.put("batch.max-size", Integer.toString(o.batchMaxSize));
             settings.put("batch.max-delay", o.batchMaxDelay.toMillis() + "ms");
             settings.put("cache.max-entries", Integer.toString(o.cacheEntries));
+            settings.putAll(o.jobSettings);
             List<String> e2eTexts = BenchTexts.first(all, o.e2e);
             try (EndToEndBench e2e = new EndToEndBench(o.out.resolve("work"), o.cores)) {
+                // A TaskManager runs for days: warm the JIT on Flink's and Kafka's code paths with a
+                // short unmeasured run first, as the ceiling and the inference layer are warmed.
+                e2e.throughput(fp32.spec().name(), null, all.subList(all.size() - o.e2eWarmUp, all.size()), settings);
                 report.e2eFp32 = e2e.throughput(fp32.spec().name(), null, e2eTexts, settings);
                 log("end to end %s: %.1f/s over %d questions (peak RSS %.0f MiB)", fp32.spec().name(),
                         report.e2eFp32.perSecond(), o.e2e, report.e2eFp32.rssPeakMiB());
@@ -186,7 +200,7 @@ public final class Bench {
         report.finish();
     }
 
-    private static OrtCeilingSweep ceiling(Options o, ModelSource model, List<String> texts, Report report,
+    static OrtCeilingSweep ceiling(Options o, ModelSource model, List<String> texts, Report report,
             boolean sweep) throws Exception {
         List<long[]> tokens = new ArrayList<>(texts.size());
         try (TextEncoder encoder = new TextEncoder(model)) {
@@ -210,11 +224,24 @@ public final class Bench {
                         }
                         OrtCeiling.Point p = small.measure(layout, batch, bucketed);
                         points.add(p);
-                        log("ceiling %s %-24s batch %3d%s: %.1f/s", name, layout, batch, bucketed ? " bucketed" : "",
-                                p.perSecond());
+                        log("ceiling %s %-24s batch %3d%s: %.1f/s, %.1f per CPU-second", name, layout, batch,
+                                bucketed ? " bucketed" : "", p.perSecond(), p.perCpuSecond());
                         if (best == null || p.perSecond() > best.perSecond()) {
                             best = p;
                         }
+                    }
+                }
+            }
+        }
+        if (sweep && !o.runCosts.isEmpty()) {
+            // tuning LengthBuckets.DEFAULT_RUN_COST: the same batches cut with other run costs, twice
+            try (OrtCeiling c = new OrtCeiling(name, model.spec().output(), model.readOnnx(),
+                    tokens.subList(0, Math.min(tokens.size(), o.sweepTexts)), o.cores)) {
+                for (int round = 0; round < 2; round++) {
+                    for (int cost : o.runCosts) {
+                        OrtCeiling.Point p = c.measure(OrtCeiling.Layout.SESSION_PER_CORE, o.batchMaxSize, true, cost);
+                        log("ceiling %s per core, batch %d bucketed with run cost %d: %.1f/s, %.1f per CPU-second",
+                                name, o.batchMaxSize, cost, p.perSecond(), p.perCpuSecond());
                     }
                 }
             }
@@ -230,7 +257,7 @@ public final class Bench {
 
     record OrtCeilingSweep(List<OrtCeiling.Point> sweep, OrtCeiling.Point best) {}
 
-    private static List<Embedder> openSlots(ModelSource model, int slots) {
+    static List<Embedder> openSlots(ModelSource model, int slots) {
         List<Embedder> list = new ArrayList<>();
         for (int i = 0; i < slots; i++) {
             list.add(Embedder.open(model, Device.CPU, 1));

@@ -24,11 +24,13 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -39,8 +41,48 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class EndToEndBench implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /**
+     * @param jobCpuMsPerQuestion CPU time of this JVM (Flink, the job, ONNX Runtime) per question,
+     *     between the first and the last match event a consumer sees
+     * @param brokerCpuMsPerQuestion the same for the Kafka broker process
+     * @param rssSamplesMiB this JVM's resident memory, sampled every 2 s while questions flow
+     */
     record Throughput(String model, String delivery, int questions, double seconds, double perSecond,
-            double repeatShare, double rssBeforeMiB, double rssPeakMiB, double rssEndMiB) {}
+            double repeatShare, double rssBeforeMiB, double rssPeakMiB, double rssEndMiB, double jobCpuMsPerQuestion,
+            double brokerCpuMsPerQuestion, Map<String, Double> threadCpuMsPerQuestion,
+            Map<String, Double> gcJitMsPerQuestion, List<Double> rssSamplesMiB) {}
+
+    /** CPU counters at one moment. */
+    private record Snapshot(long wallMillis, long jobNanos, long brokerNanos, Map<String, Long> threads,
+            Map<String, Long> gcJitMillis) {
+        static Snapshot take(long brokerPid) {
+            return new Snapshot(System.currentTimeMillis(), Cpu.processNanos(), Cpu.processNanos(brokerPid),
+                    Cpu.byThreadGroup(), Cpu.gcAndJitMillis());
+        }
+    }
+
+    /**
+     * A read_committed consumer that waits for 64 KB per fetch: timing comes from the records'
+     * timestamps, so fewer, larger fetches only spare the broker's CPU (which shares the cores).
+     */
+    private KafkaConsumer<byte[], byte[]> batchingConsumer(String group) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 250);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(props);
+    }
+
+    private static Map<String, Long> scale(Map<String, Long> millis) {
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        millis.forEach((k, v) -> nanos.put(k, v * 1_000_000));
+        return nanos;
+    }
 
     record Latency(String model, String delivery, double targetRate, double achievedRate, int questions,
             double p50, double p95, double p99, double max, double rssPeakMiB) {}
@@ -82,8 +124,11 @@ final class EndToEndBench implements AutoCloseable {
         long last = Long.MIN_VALUE;
         int seen = 0;
         double peak;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                KafkaClients.readCommittedConsumer(kafka.bootstrapServers(), "bench-" + run)) {
+        List<Snapshot> snapshots = new ArrayList<>();
+        List<Long> stamps = new ArrayList<>(texts.size());
+        List<Double> rss = new ArrayList<>();
+        long nextSample = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = batchingConsumer("bench-" + run)) {
             consumer.subscribe(List.of("matches-" + run, "dlq-" + run));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180 + texts.size() / 20);
             while (seen < texts.size() && System.nanoTime() < deadline) {
@@ -95,6 +140,14 @@ final class EndToEndBench implements AutoCloseable {
                     seen++;
                     first = Math.min(first, r.timestamp());
                     last = Math.max(last, r.timestamp());
+                    stamps.add(r.timestamp());
+                }
+                if (System.nanoTime() >= nextSample) {
+                    snapshots.add(Snapshot.take(kafka.pid()));
+                    if (seen > 0) {
+                        rss.add(Math.rint(Rss.currentMiB()));
+                    }
+                    nextSample = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
                 }
             }
             peak = Rss.peakMiB();
@@ -105,8 +158,34 @@ final class EndToEndBench implements AutoCloseable {
             throw new IllegalStateException("only " + seen + " of " + texts.size() + " match events came back in time");
         }
         double seconds = (last - first) / 1000.0;
+        // CPU per question: between the first snapshot after the first match (+2 s, once both
+        // slots run) and the last one before the last match, over the matches written in between
+        Snapshot a = null;
+        Snapshot b = null;
+        for (Snapshot s : snapshots) {
+            if (a == null && s.wallMillis() >= first + 2000) {
+                a = s;
+            }
+            if (s.wallMillis() <= last) {
+                b = s;
+            }
+        }
+        double jobCpu = Double.NaN;
+        double brokerCpu = Double.NaN;
+        Map<String, Double> byThread = Map.of();
+        Map<String, Double> gcJit = Map.of();
+        if (a != null && b != null && b.wallMillis() > a.wallMillis()) {
+            long from = a.wallMillis();
+            long to = b.wallMillis();
+            int counted = (int) Math.max(1, stamps.stream().filter(t -> t >= from && t < to).count());
+            jobCpu = (b.jobNanos() - a.jobNanos()) / 1e6 / counted;
+            brokerCpu = (b.brokerNanos() - a.brokerNanos()) / 1e6 / counted;
+            byThread = Cpu.perQuestion(a.threads(), b.threads(), counted);
+            gcJit = Cpu.perQuestion(scale(a.gcJitMillis()), scale(b.gcJitMillis()), counted);
+        }
         return new Throughput(model, config.get("delivery.guarantee"), texts.size(), seconds,
-                (texts.size() - 1) / seconds, BenchTexts.repeatShare(texts), before, peak, Rss.currentMiB());
+                (texts.size() - 1) / seconds, BenchTexts.repeatShare(texts), before, peak, Rss.currentMiB(),
+                jobCpu, brokerCpu, byThread, gcJit, rss);
     }
 
     /**
@@ -184,7 +263,6 @@ final class EndToEndBench implements AutoCloseable {
         config.put("kafka.group-id", "faq-matcher-" + run);
         config.put("kafka.transactional-id-prefix", "faq-matcher-" + run);
         config.put("kafka.starting-offsets", "earliest");
-        config.put("checkpoint.interval", "1s");
         config.put("job.parallelism", Integer.toString(parallelism));
         config.put("delivery.guarantee", "exactly-once");
         if (modelDir != null) {

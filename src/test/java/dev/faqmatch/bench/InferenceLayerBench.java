@@ -5,6 +5,9 @@ import dev.faqmatch.event.Question;
 import dev.faqmatch.faq.FaqIndex;
 import dev.faqmatch.faq.FaqMatcher;
 import dev.faqmatch.inference.Embedder;
+import dev.faqmatch.inference.EmbeddingCache;
+import dev.faqmatch.inference.LengthBuckets;
+import dev.faqmatch.inference.MicroBatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,70 +42,50 @@ final class InferenceLayerBench {
         LongAdder batched = new LongAdder();
         LongAdder fullBatches = new LongAdder();
         LongAdder fullNanos = new LongAdder();
-        List<FaqMatcher> matchers = new ArrayList<>();
+        MicroBatcher.BatchListener listener = (size, nanos, failed) -> {
+            batches.increment();
+            batched.add(size);
+            if (size == batchMaxSize) {
+                fullBatches.increment();
+                fullNanos.add(nanos);
+            }
+        };
+        FaqMatcher.Options options =
+                new FaqMatcher.Options(3, 0.5, EmbeddingFormat.JSON, batchMaxSize, batchMaxDelay, cacheMaxEntries);
+        // one cache for all slots, as the job shares one per TaskManager
+        EmbeddingCache cache = new EmbeddingCache(cacheMaxEntries);
+        List<FaqMatcher> warm = new ArrayList<>();
+        List<FaqMatcher> timed = new ArrayList<>();
         for (int s = 0; s < slots; s++) {
-            matchers.add(new FaqMatcher("bench-batcher-" + s, embedders.get(s), index,
-                    new FaqMatcher.Options(3, 0.5, EmbeddingFormat.JSON, batchMaxSize, batchMaxDelay, cacheMaxEntries),
-                    (size, nanos, failed) -> {
-                        batches.increment();
-                        batched.add(size);
-                        if (size == batchMaxSize) {
-                            fullBatches.increment();
-                            fullNanos.add(nanos);
-                        }
-                    }));
+            warm.add(new FaqMatcher("bench-warm-" + s, embedders.get(s), index, options, listener,
+                    new EmbeddingCache(0)));
+            timed.add(new FaqMatcher("bench-batcher-" + s, embedders.get(s), index, options, listener, cache));
+        }
+        for (Embedder e : embedders) {
+            e.setRunCost(bucketed ? LengthBuckets.DEFAULT_RUN_COST : Integer.MAX_VALUE);
         }
         try {
-            // warm-up (JIT, ORT's first runs), untimed; with a separate cache so it does not help
-            feed(matchers, BenchTexts.first(texts, Math.min(texts.size(), 2 * batchMaxSize * slots)), capacity, "w");
-            List<FaqMatcher> timed = matchers;
-            if (cacheMaxEntries > 0) {
-                for (FaqMatcher m : matchers) {
-                    m.close();
-                }
-                timed = new ArrayList<>();
-                for (int s = 0; s < slots; s++) {
-                    timed.add(new FaqMatcher("bench-batcher-" + s, embedders.get(s), index,
-                            new FaqMatcher.Options(3, 0.5, EmbeddingFormat.JSON, batchMaxSize, batchMaxDelay,
-                                    cacheMaxEntries),
-                            (size, nanos, failed) -> {
-                                batches.increment();
-                                batched.add(size);
-                                if (size == batchMaxSize) {
-                                    fullBatches.increment();
-                                    fullNanos.add(nanos);
-                                }
-                            }));
-                }
-                matchers = timed;
-            }
+            // warm-up (JIT, ORT's first runs), untimed and uncached
+            feed(warm, BenchTexts.first(texts, Math.min(texts.size(), 2 * batchMaxSize * slots)), capacity, "w");
             batches.reset();
             batched.reset();
             fullBatches.reset();
             fullNanos.reset();
-            for (Embedder e : embedders) {
-                e.setRunCost(bucketed ? dev.faqmatch.inference.LengthBuckets.DEFAULT_RUN_COST : Integer.MAX_VALUE);
-            }
             long start = System.nanoTime();
             feed(timed, texts, capacity, "q");
             double seconds = (System.nanoTime() - start) / 1e9;
-            long hits = 0;
-            long lookups = 0;
-            for (FaqMatcher m : timed) {
-                hits += m.cache().hits();
-                lookups += m.cache().hits() + m.cache().misses();
-            }
+            long hits = cache.hits();
+            long lookups = hits + cache.misses();
             long b = batches.sum();
             return new Result(model, slots, batchMaxSize, batchMaxDelay.toMillis(), capacity, bucketed, cacheMaxEntries,
                     texts.size(), seconds, texts.size() / seconds, b == 0 ? 0 : (double) batched.sum() / b,
                     fullBatches.sum() == 0 ? Double.NaN : fullNanos.sum() / 1e6 / fullBatches.sum(),
                     lookups == 0 ? 0 : (double) hits / lookups);
         } finally {
-            for (FaqMatcher m : matchers) {
-                m.close();
-            }
+            warm.forEach(FaqMatcher::close);
+            timed.forEach(FaqMatcher::close);
             for (Embedder e : embedders) {
-                e.setRunCost(dev.faqmatch.inference.LengthBuckets.DEFAULT_RUN_COST);
+                e.setRunCost(LengthBuckets.DEFAULT_RUN_COST);
             }
         }
     }

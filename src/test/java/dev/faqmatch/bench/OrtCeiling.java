@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.faqmatch.inference.Embedder;
 import dev.faqmatch.inference.LengthBuckets;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The model's raw ONNX Runtime throughput on pre-tokenized input: no tokenizer, pooling, queue
@@ -30,12 +33,23 @@ final class OrtCeiling implements AutoCloseable {
         SESSION_PER_CORE
     }
 
+    /**
+     * @param cpuSeconds CPU time of the calling threads; with one intra-op thread ONNX Runtime
+     *     computes on the caller, so texts per CPU-second is the throughput a quiet core would
+     *     give, little moved by other work on the machine (NaN for multi-threaded sessions)
+     */
     record Point(String model, Layout layout, int sessions, int intraOpThreads, int callers, int batch,
-            boolean bucketed, int texts, double seconds, double perSecond) {
+            boolean bucketed, int texts, double seconds, double perSecond, double cpuSeconds) {
+        double perCpuSecond() {
+            return texts / cpuSeconds;
+        }
+
         String label() {
             return layout + " b" + batch + (bucketed ? " bucketed" : "");
         }
     }
+
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final String model;
     private final String output;
@@ -53,19 +67,24 @@ final class OrtCeiling implements AutoCloseable {
     }
 
     Point measure(Layout layout, int batch, boolean bucketed) throws Exception {
+        return measure(layout, batch, bucketed, LengthBuckets.DEFAULT_RUN_COST);
+    }
+
+    /** @param runCost the cost of one more run in padding tokens, for {@link LengthBuckets#plan} */
+    Point measure(Layout layout, int batch, boolean bucketed, int runCost) throws Exception {
         int callers = layout == Layout.ONE_SESSION_ALL_THREADS ? 1 : cores;
         int threads = layout == Layout.ONE_SESSION_ALL_THREADS ? cores : 1;
         int sessionCount = layout == Layout.SESSION_PER_CORE ? cores : 1;
         List<OrtSession> sessions = sessions(threads, sessionCount);
         // warm-up: a few batches per caller, untimed
         List<List<long[]>> warm = batches(tokens.subList(0, Math.min(tokens.size(), 4 * batch * callers)), batch);
-        runAll(warm, sessions, callers, bucketed, output);
+        runAll(warm, sessions, callers, bucketed, output, runCost);
         List<List<long[]>> work = batches(tokens, batch);
         long start = System.nanoTime();
-        runAll(work, sessions, callers, bucketed, output);
+        double cpu = runAll(work, sessions, callers, bucketed, output, runCost);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Point(model, layout, sessionCount, threads, callers, batch, bucketed, tokens.size(), seconds,
-                tokens.size() / seconds);
+                tokens.size() / seconds, threads == 1 ? cpu : Double.NaN);
     }
 
     private List<OrtSession> sessions(int threads, int count) throws OrtException {
@@ -91,14 +110,16 @@ final class OrtCeiling implements AutoCloseable {
         return out;
     }
 
-    private static void runAll(List<List<long[]>> work, List<OrtSession> sessions, int callers, boolean bucketed,
-            String output) throws Exception {
+    private static double runAll(List<List<long[]>> work, List<OrtSession> sessions, int callers, boolean bucketed,
+            String output, int runCost) throws Exception {
         AtomicInteger next = new AtomicInteger();
+        AtomicLong cpuNanos = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         Exception[] failure = new Exception[1];
         for (int c = 0; c < callers; c++) {
             OrtSession session = sessions.get(c % sessions.size());
             Thread t = new Thread(() -> {
+                long cpuStart = CPU.getCurrentThreadCpuTime();
                 try {
                     for (int i = next.getAndIncrement(); i < work.size(); i = next.getAndIncrement()) {
                         List<long[]> batch = work.get(i);
@@ -107,7 +128,7 @@ final class OrtCeiling implements AutoCloseable {
                             for (int k = 0; k < lengths.length; k++) {
                                 lengths[k] = batch.get(k).length;
                             }
-                            for (int[] run : LengthBuckets.plan(lengths, LengthBuckets.DEFAULT_RUN_COST)) {
+                            for (int[] run : LengthBuckets.plan(lengths, runCost)) {
                                 List<long[]> part = new ArrayList<>(run.length);
                                 for (int k : run) {
                                     part.add(batch.get(k));
@@ -122,6 +143,8 @@ final class OrtCeiling implements AutoCloseable {
                     synchronized (failure) {
                         failure[0] = e;
                     }
+                } finally {
+                    cpuNanos.addAndGet(CPU.getCurrentThreadCpuTime() - cpuStart);
                 }
             }, "ceiling-" + c);
             t.start();
@@ -133,6 +156,7 @@ final class OrtCeiling implements AutoCloseable {
         if (failure[0] != null) {
             throw failure[0];
         }
+        return cpuNanos.get() / 1e9;
     }
 
     static void run(OrtSession session, List<long[]> batch, String output) throws OrtException {

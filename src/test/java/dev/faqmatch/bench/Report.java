@@ -189,6 +189,20 @@ final class Report {
                             latencyFp32.rssPeakMiB()),
                     e2eInt8 == null ? "" : String.format(Locale.ROOT, "; peak %.0f MiB with int8", e2eInt8.rssPeakMiB())));
         }
+        if (e2eFp32 != null) {
+            double ortMs = ceilingFp32 == null ? Double.NaN : 1000 / ceilingFp32.best().perCpuSecond();
+            sb.append(String.format(Locale.ROOT, "%nCPU per question end to end (fp32): %.2f ms in the job's JVM (Flink,"
+                            + " Kafka clients, tokenizer, ONNX Runtime), %.2f ms in the Kafka broker; ONNX Runtime alone"
+                            + " (ceiling, per CPU-second) %.2f ms per text%n",
+                    e2eFp32.jobCpuMsPerQuestion(), e2eFp32.brokerCpuMsPerQuestion(), ortMs));
+            double javaThreads = e2eFp32.threadCpuMsPerQuestion().values().stream().mapToDouble(Double::doubleValue).sum();
+            sb.append("\n| job JVM thread (group) | CPU ms per question |\n|---|---:|\n");
+            e2eFp32.threadCpuMsPerQuestion().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "| %s | %.3f |%n", k, v)));
+            sb.append(String.format(Locale.ROOT, "| (GC, JIT and other native threads: the rest of the JVM's) | %.3f |%n",
+                    e2eFp32.jobCpuMsPerQuestion() - javaThreads));
+            e2eFp32.gcJitMsPerQuestion().forEach((k, v) -> sb.append(String.format(Locale.ROOT,
+                    "| of which %s, wall ms | %.3f |%n", k, v)));
+        }
         if (!targets.isEmpty()) {
             sb.append("\n| target | value | bound | met |\n|---|---:|---|---|\n");
             for (Target t : targets) {
@@ -217,10 +231,11 @@ final class Report {
             }
             double maxBatch = options.batches.stream().mapToInt(Integer::intValue).max().orElse(64);
             if (e2eFp32 != null) {
-                series.put("end to end (batch.max-size " + options.batchMaxSize + ")", flat("end to end", e2eFp32.perSecond(), maxBatch));
+                String name = "end to end (batch.max-size " + options.batchMaxSize + ", length-bucketed)";
+                series.put(name, flat(name, e2eFp32.perSecond(), maxBatch));
             }
             if (peer != null) {
-                series.put("peer: langchain4j embedAll", flat("peer", peer.perSecond(), maxBatch));
+                series.put("peer: langchain4j embedAll", flat("peer: langchain4j embedAll", peer.perSecond(), maxBatch));
             }
             series.values().forEach(data::addSeries);
             JFreeChart chart = ChartFactory.createXYLineChart(
@@ -233,8 +248,11 @@ final class Report {
             x.setNumberFormatOverride(new java.text.DecimalFormat("0"));
             plot.setDomainAxis(x);
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+            Color[] colors = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xff7f0e),
+                new Color(0x9467bd), new Color(0x7f7f7f), new Color(0x8c564b)};
             for (int i = 0; i < data.getSeriesCount(); i++) {
                 renderer.setSeriesStroke(i, new BasicStroke(2f));
+                renderer.setSeriesPaint(i, colors[i % colors.length]);
             }
             plot.setRenderer(renderer);
             plot.setBackgroundPaint(Color.WHITE);
