@@ -163,7 +163,8 @@ public final class Embedder implements AutoCloseable {
             probe[1] = encoder.vocabSize() - 1;
             float[][] vectors;
             try {
-                vectors = embed(List.of(new TokenizedText(probe, false)));
+                // unpinned: the output's real dimension is checked against model.json below
+                vectors = embedPadded(List.of(new TokenizedText(probe, false)), false);
             } catch (RuntimeException e) {
                 throw new ModelException("tokenizer.json and model.onnx of " + model.id() + " disagree: token id "
                         + probe[1] + " (vocabulary of " + encoder.vocabSize() + ") fails in the model: "
@@ -204,7 +205,7 @@ public final class Embedder implements AutoCloseable {
     public float[][] embed(List<TokenizedText> batch) {
         int size = batch.size();
         if (size <= 1 || runCost == Integer.MAX_VALUE) {
-            return embedPadded(batch);
+            return embedPadded(batch, floatOutput);
         }
         int[] lengths = new int[size];
         for (int i = 0; i < size; i++) {
@@ -212,7 +213,7 @@ public final class Embedder implements AutoCloseable {
         }
         List<int[]> runs = LengthBuckets.plan(lengths, runCost);
         if (runs.size() == 1) {
-            return embedPadded(batch);
+            return embedPadded(batch, floatOutput);
         }
         float[][] vectors = new float[size][];
         for (int[] run : runs) {
@@ -220,7 +221,7 @@ public final class Embedder implements AutoCloseable {
             for (int i : run) {
                 part.add(batch.get(i));
             }
-            float[][] partVectors = embedPadded(part);
+            float[][] partVectors = embedPadded(part, floatOutput);
             for (int k = 0; k < run.length; k++) {
                 vectors[run[k]] = partVectors[k];
             }
@@ -228,8 +229,13 @@ public final class Embedder implements AutoCloseable {
         return vectors;
     }
 
-    /** One ONNX Runtime run of {@code batch}, padded to its longest text. */
-    float[][] embedPadded(List<TokenizedText> batch) {
+    /**
+     * One ONNX Runtime run of {@code batch}, padded to its longest text.
+     *
+     * @param pinned let ONNX Runtime write into this thread's reused buffer (float outputs of the
+     *     dimension model.json states, which {@link #check()} verifies first)
+     */
+    private float[][] embedPadded(List<TokenizedText> batch, boolean pinned) {
         int size = batch.size();
         if (size == 0) {
             return new float[0][];
@@ -239,7 +245,7 @@ public final class Embedder implements AutoCloseable {
             seqLen = Math.max(seqLen, t.length());
         }
         int cells = size * seqLen;
-        int dim = spec.dim();
+        int dim;
         RunBuffers buffers = this.buffers.get();
         LongBuffer ids = buffers.ids(cells);
         LongBuffer mask = buffers.mask(cells);
@@ -268,10 +274,11 @@ public final class Embedder implements AutoCloseable {
             }
             FloatBuffer hidden;
             OrtSession.Result result;
-            if (floatOutput) {
+            if (pinned) {
                 // ONNX Runtime writes the token embeddings straight into this thread's buffer: no
                 // per-run allocation and none of the two copies that getFloatBuffer() and a float[]
                 // make (on a GPU batch of 256 x 256 tokens x 768, 200 MB each).
+                dim = spec.dim();
                 if ((long) cells * dim > Integer.MAX_VALUE / Float.BYTES - 8) {
                     throw new InferenceException("a batch of " + size + " texts of " + seqLen + " tokens x dim " + dim
                             + " is too large for one run: lower batch.max-size or the model's max_seq_len", null);
@@ -282,7 +289,9 @@ public final class Embedder implements AutoCloseable {
             } else {
                 // float16 and other outputs: ONNX Runtime converts them while copying
                 result = session.run(inputs, Set.of(spec.output()));
-                hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                OnnxTensor out = (OnnxTensor) result.get(0);
+                dim = (int) out.getInfo().getShape()[2];
+                hidden = out.getFloatBuffer();
             }
             try (result) {
                 float[][] vectors = new float[size][];

@@ -47,7 +47,7 @@ class BenchSmokeTest {
 
         report.finish();
         JsonNode json = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
-        assertThat(json.path("table").size()).isEqualTo(3);
+        assertThat(json.path("table").size()).isEqualTo(4);
         assertThat(json.path("table").get(0).path("measure").asText()).startsWith("ORT ceiling");
         assertThat(Files.size(out.resolve("throughput-vs-batch.png"))).isPositive();
         assertThat(Files.readString(out.resolve("bench.md"))).contains("| measure | model | questions/s |");

@@ -101,6 +101,9 @@ final class Cpu {
         if (n.startsWith("kafka-producer-network-thread")) {
             return "Kafka producer network threads";
         }
+        if (n.startsWith("bench-batcher")) {
+            return "batchers (ONNX Runtime run, pooling, top-k)";
+        }
         if (n.startsWith("faq-batcher")) {
             return "faq-batcher (ONNX Runtime run, pooling, top-k)";
         }

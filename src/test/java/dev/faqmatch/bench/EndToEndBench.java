@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -40,6 +41,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class EndToEndBench implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final double WARM_SECONDS = 10;
 
     /**
      * @param jobCpuMsPerQuestion CPU time of this JVM (Flink, the job, ONNX Runtime) per question,
@@ -202,7 +204,8 @@ final class EndToEndBench implements AutoCloseable {
         config.put("delivery.guarantee", "at-least-once");
         Rss.resetPeak();
         JobClient job = start(config, run);
-        double[] latencies = new double[texts.size()];
+        double[] latencies;
+        long[] published;
         int seen = 0;
         double achieved;
         try (KafkaConsumer<byte[], byte[]> consumer =
@@ -213,6 +216,10 @@ final class EndToEndBench implements AutoCloseable {
                 consumer.poll(Duration.ofMillis(100));
             }
             warmUp(run, producer, consumer);
+            // The measured questions follow warmUp questions at the same pace, so that the new
+            // job's first seconds (fresh ONNX Runtime sessions and arenas) are not in the figures.
+            int warm = (int) Math.min(texts.size() / 4, rate * WARM_SECONDS);
+            AtomicLongArray sent = new AtomicLongArray(texts.size());
             Thread publisher = new Thread(() -> {
                 long start = System.nanoTime();
                 for (int i = 0; i < texts.size(); i++) {
@@ -221,33 +228,41 @@ final class EndToEndBench implements AutoCloseable {
                     while ((wait = due - System.nanoTime()) > 0) {
                         LockSupport.parkNanos(wait);
                     }
-                    String id = run + "-" + i;
+                    String id = (i < warm ? "w" : "m") + i;
+                    long now = System.currentTimeMillis();
+                    sent.set(i, now);
                     producer.send(new ProducerRecord<>("questions-" + run, i % parallelism,
-                            id.getBytes(StandardCharsets.UTF_8), json(id, texts.get(i), System.currentTimeMillis())));
+                            id.getBytes(StandardCharsets.UTF_8), json(id, texts.get(i), now)));
                 }
                 producer.flush();
             }, "bench-paced-producer");
             long start = System.nanoTime();
             publisher.start();
+            int expected = texts.size() - warm;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120) + (long) (texts.size() / rate * 1e9);
-            while (seen < texts.size() && System.nanoTime() < deadline) {
+            latencies = new double[expected];
+            published = new long[expected];
+            while (seen < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     long now = System.currentTimeMillis();
-                    JsonNode event = MAPPER.readTree(r.value());
-                    if (!event.path("id").asText().startsWith(run + "-")) {
+                    String id = new String(r.key(), StandardCharsets.UTF_8);
+                    if (!id.startsWith("m")) {
                         continue; // warm-up
                     }
-                    latencies[seen++] = now - event.path("ts").asLong();
+                    int i = Integer.parseInt(id.substring(1));
+                    published[seen] = sent.get(i);
+                    latencies[seen++] = now - sent.get(i);
                 }
             }
             publisher.join();
             achieved = texts.size() / ((System.nanoTime() - start) / 1e9);
+            if (seen < expected) {
+                throw new IllegalStateException("only " + seen + " of " + expected + " match events came back in time");
+            }
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
-        if (seen < texts.size()) {
-            throw new IllegalStateException("only " + seen + " of " + texts.size() + " match events came back in time");
-        }
+        Bench.log("latency by 2-s window of publish time (max ms): %s", windows(published, latencies, seen));
         Arrays.sort(latencies);
         return new Latency(model, "at-least-once", rate, achieved, seen, percentile(latencies, 0.50),
                 percentile(latencies, 0.95), percentile(latencies, 0.99), latencies[latencies.length - 1],
@@ -318,6 +333,20 @@ final class EndToEndBench implements AutoCloseable {
             node.put("ts", ts);
         }
         return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String windows(long[] published, double[] latencies, int n) {
+        if (n == 0) {
+            return "";
+        }
+        long t0 = Arrays.stream(published, 0, n).min().getAsLong();
+        Map<Long, Double> worst = new java.util.TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            worst.merge((published[i] - t0) / 2000 * 2, latencies[i], Math::max);
+        }
+        StringBuilder sb = new StringBuilder();
+        worst.forEach((w, v) -> sb.append(w).append("s:").append(Math.round(v)).append(' '));
+        return sb.toString();
     }
 
     static double percentile(double[] sorted, double p) {

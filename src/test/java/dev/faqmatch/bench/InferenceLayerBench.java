@@ -11,6 +11,7 @@ import dev.faqmatch.inference.MicroBatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class InferenceLayerBench {
     record Result(String model, int slots, int batchMaxSize, long batchMaxDelayMs, int capacity, boolean bucketed,
             int cacheMaxEntries, int texts, double seconds, double perSecond, double meanBatchSize,
-            double fullBatchMillis, double cacheHitRatio) {}
+            double fullBatchMillis, double cacheHitRatio, Map<String, Double> threadCpuMsPerText) {}
 
     private InferenceLayerBench() {}
 
@@ -71,16 +72,20 @@ final class InferenceLayerBench {
             batched.reset();
             fullBatches.reset();
             fullNanos.reset();
+            Map<String, Long> cpu0 = Cpu.byThreadGroup();
             long start = System.nanoTime();
-            feed(timed, texts, capacity, "q");
+            long callerNanos = feed(timed, texts, capacity, "q");
             double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Long> cpu1 = new java.util.TreeMap<>(Cpu.byThreadGroup());
+            cpu1.put("callers (tokenize, enqueue; as Flink's task threads)", callerNanos);
+            Map<String, Double> cpu = Cpu.perQuestion(cpu0, cpu1, texts.size());
             long hits = cache.hits();
             long lookups = hits + cache.misses();
             long b = batches.sum();
             return new Result(model, slots, batchMaxSize, batchMaxDelay.toMillis(), capacity, bucketed, cacheMaxEntries,
                     texts.size(), seconds, texts.size() / seconds, b == 0 ? 0 : (double) batched.sum() / b,
                     fullBatches.sum() == 0 ? Double.NaN : fullNanos.sum() / 1e6 / fullBatches.sum(),
-                    lookups == 0 ? 0 : (double) hits / lookups);
+                    lookups == 0 ? 0 : (double) hits / lookups, cpu);
         } finally {
             warm.forEach(FaqMatcher::close);
             timed.forEach(FaqMatcher::close);
@@ -91,8 +96,10 @@ final class InferenceLayerBench {
     }
 
     /** Text i goes to slot i % slots, as records spread over partitions; returns when all are answered. */
-    private static void feed(List<FaqMatcher> matchers, List<String> texts, int capacity, String prefix)
+    /** @return the callers' CPU time, nanoseconds */
+    private static long feed(List<FaqMatcher> matchers, List<String> texts, int capacity, String prefix)
             throws InterruptedException {
+        LongAdder callerCpu = new LongAdder();
         int slots = matchers.size();
         CountDownLatch done = new CountDownLatch(texts.size());
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -102,6 +109,7 @@ final class InferenceLayerBench {
             int slot = s;
             FaqMatcher matcher = matchers.get(s);
             Thread t = new Thread(() -> {
+                long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 Semaphore inFlight = new Semaphore(capacity);
                 for (int i = slot; i < texts.size(); i += slots) {
                     inFlight.acquireUninterruptibly();
@@ -115,6 +123,7 @@ final class InferenceLayerBench {
                         done.countDown();
                     });
                 }
+                callerCpu.add(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart);
             }, "bench-caller-" + s);
             t.start();
             callers.add(t);
@@ -126,5 +135,6 @@ final class InferenceLayerBench {
         if (failure.get() != null) {
             throw new IllegalStateException("a question failed: " + failure.get(), failure.get());
         }
+        return callerCpu.sum();
     }
 }

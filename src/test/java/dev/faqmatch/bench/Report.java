@@ -49,7 +49,12 @@ final class Report {
         this.options = options;
     }
 
-    record Row(String measure, String model, double perSecond, Double vsCeiling, Double vsPeer, String note) {}
+    /**
+     * @param vsCeiling over the padded-batch ceiling (the issue's definition: the plain model)
+     * @param vsBucketedCeiling over the ceiling with the job's length bucketing applied (stricter)
+     */
+    record Row(String measure, String model, double perSecond, Double vsCeiling, Double vsBucketedCeiling,
+            Double vsPeer, String note) {}
 
     record Target(String what, double value, String bound, boolean met) {}
 
@@ -94,59 +99,69 @@ final class Report {
     private List<Row> rows() {
         List<Row> rows = new ArrayList<>();
         double ceiling = ceilingFp32 == null ? Double.NaN : ceilingFp32.best().perSecond();
+        double padded = ceilingFp32 == null ? Double.NaN : ceilingFp32.bestPadded().perSecond();
         double peerRate = peer == null ? Double.NaN : peer.perSecond();
         if (ceilingFp32 != null) {
-            rows.add(row("ORT ceiling (best of sweep)", ceilingFp32.best().model(), ceiling, ceiling, peerRate,
-                    ceilingFp32.best().label() + ", pre-tokenized"));
+            rows.add(row("ORT ceiling, padded batches (best of sweep)", ceilingFp32.bestPadded().model(), padded,
+                    padded, ceiling, peerRate, ceilingFp32.bestPadded().label() + ", pre-tokenized, each batch padded"
+                            + " to its longest text"));
+            rows.add(row("ORT ceiling, length-bucketed (best of sweep)", ceilingFp32.best().model(), ceiling, padded,
+                    ceiling, peerRate, ceilingFp32.best().label() + ", pre-tokenized, the job's batching applied"));
         }
         if (inferenceFp32 != null) {
-            rows.add(row("inference layer", inferenceFp32.model(), inferenceFp32.perSecond(), ceiling, peerRate,
+            rows.add(row("inference layer", inferenceFp32.model(), inferenceFp32.perSecond(), padded, ceiling, peerRate,
                     inferenceFp32.slots() + " slots, batch " + inferenceFp32.batchMaxSize() + "/"
                             + inferenceFp32.batchMaxDelayMs() + " ms, length-bucketed"));
         }
         if (inferenceUnbucketed != null) {
             rows.add(row("inference layer, 1 padded run/batch", inferenceUnbucketed.model(),
-                    inferenceUnbucketed.perSecond(), ceiling, peerRate, "before length bucketing"));
+                    inferenceUnbucketed.perSecond(), padded, ceiling, peerRate, "before length bucketing"));
         }
         if (e2eFp32 != null) {
-            rows.add(row("end to end (Kafka -> Flink -> Kafka)", e2eFp32.model(), e2eFp32.perSecond(), ceiling,
-                    peerRate, e2eFp32.questions() + " questions, " + e2eFp32.delivery() + ", "
+            rows.add(row("end to end (Kafka -> Flink -> Kafka)", e2eFp32.model(), e2eFp32.perSecond(), padded, ceiling,
+                    peerRate, e2eFp32.questions() + " questions, " + e2eFp32.delivery() + ", batch "
+                            + options.batchMaxSize + ", "
                             + String.format(Locale.ROOT, "%.1f%% exact repeats", 100 * e2eFp32.repeatShare())));
         }
         if (peer != null) {
-            rows.add(row("peer: langchain4j embedAll", "bge-small-zh-v1.5", peerRate, ceiling, peerRate,
+            rows.add(row("peer: langchain4j embedAll", "bge-small-zh-v1.5", peerRate, padded, ceiling, peerRate,
                     "in process, no Kafka, its defaults"));
         }
         if (ceilingInt8 != null) {
-            rows.add(row("ORT ceiling int8", ceilingInt8.best().model(), ceilingInt8.best().perSecond(), ceiling,
-                    peerRate, ceilingInt8.best().label()));
+            rows.add(row("ORT ceiling int8, length-bucketed", ceilingInt8.best().model(), ceilingInt8.best().perSecond(),
+                    padded, ceiling, peerRate, ceilingInt8.best().label()));
         }
         if (inferenceInt8 != null) {
-            rows.add(row("inference layer int8", inferenceInt8.model(), inferenceInt8.perSecond(), ceiling, peerRate,
-                    "length-bucketed"));
+            rows.add(row("inference layer int8", inferenceInt8.model(), inferenceInt8.perSecond(), padded, ceiling,
+                    peerRate, "length-bucketed"));
         }
         if (e2eInt8 != null) {
-            rows.add(row("end to end int8", e2eInt8.model(), e2eInt8.perSecond(), ceiling, peerRate,
+            rows.add(row("end to end int8", e2eInt8.model(), e2eInt8.perSecond(), padded, ceiling, peerRate,
                     e2eInt8.questions() + " questions, " + e2eInt8.delivery()));
         }
         if (inferenceCached != null) {
             rows.add(row("inference layer + cache, Zipf repeats", inferenceCached.model(), inferenceCached.perSecond(),
-                    ceiling, peerRate, String.format(Locale.ROOT, "Zipf s=%.2f: %.0f%% repeats, cache hit rate %.1f%%",
-                            options.zipf, 100 * zipfRepeatShare, 100 * inferenceCached.cacheHitRatio())));
+                    padded, ceiling, peerRate, String.format(Locale.ROOT,
+                            "Zipf s=%.2f: %.0f%% repeats, cache hit rate %.1f%%", options.zipf, 100 * zipfRepeatShare,
+                            100 * inferenceCached.cacheHitRatio())));
         }
         return rows;
     }
 
-    private static Row row(String measure, String model, double rate, double ceiling, double peer, String note) {
-        return new Row(measure, model, round(rate), Double.isNaN(ceiling) ? null : round(rate / ceiling),
-                Double.isNaN(peer) ? null : round(rate / peer), note);
+    private static Row row(String measure, String model, double rate, double padded, double ceiling, double peer,
+            String note) {
+        return new Row(measure, model, round(rate), Double.isNaN(padded) ? null : round(rate / padded),
+                Double.isNaN(ceiling) ? null : round(rate / ceiling), Double.isNaN(peer) ? null : round(rate / peer), note);
     }
 
     private List<Target> targets() {
         List<Target> t = new ArrayList<>();
         if (e2eFp32 != null && ceilingFp32 != null) {
-            double r = e2eFp32.perSecond() / ceilingFp32.best().perSecond();
-            t.add(new Target("end to end / ceiling (fp32)", round(r), ">= 0.90", r >= 0.9));
+            double r = e2eFp32.perSecond() / ceilingFp32.bestPadded().perSecond();
+            t.add(new Target("end to end / ceiling, padded batches (fp32)", round(r), ">= 0.90", r >= 0.9));
+            double strict = e2eFp32.perSecond() / ceilingFp32.best().perSecond();
+            t.add(new Target("end to end / ceiling, length-bucketed (fp32, stricter)", round(strict), ">= 0.90",
+                    strict >= 0.9));
         }
         if (e2eFp32 != null && peer != null) {
             double r = e2eFp32.perSecond() / peer.perSecond();
@@ -170,10 +185,11 @@ final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Machine: %s; load average at start %s, at end %s%n%n", machine(),
                 loadAtStart, loadAverage()));
-        sb.append("| measure | model | questions/s | x ceiling | x peer | notes |\n|---|---|---:|---:|---:|---|\n");
+        sb.append("| measure | model | questions/s | x ceiling (padded) | x ceiling (bucketed) | x peer | notes |\n"
+                + "|---|---|---:|---:|---:|---:|---|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %s | %s |%n", r.measure(), r.model(),
-                    r.perSecond(), fmt(r.vsCeiling()), fmt(r.vsPeer()), r.note()));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %s | %s | %s |%n", r.measure(), r.model(),
+                    r.perSecond(), fmt(r.vsCeiling()), fmt(r.vsBucketedCeiling()), fmt(r.vsPeer()), r.note()));
         }
         if (latencyFp32 != null) {
             sb.append(String.format(Locale.ROOT, "%nLatency publish -> match event at %.1f questions/s (half the end-to-end"
