@@ -41,7 +41,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class EndToEndBench implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final double WARM_SECONDS = 10;
+    static final double LATENCY_WARM_UP_SECONDS = 30;
 
     /**
      * @param jobCpuMsPerQuestion CPU time of this JVM (Flink, the job, ONNX Runtime) per question,
@@ -196,8 +196,10 @@ final class EndToEndBench implements AutoCloseable {
      * consumer. At-least-once delivery, so that events are visible when written (exactly-once
      * output becomes visible at the next checkpoint, which would dominate).
      */
-    Latency latency(String model, String modelDir, List<String> texts, double rate, Map<String, String> settings)
-            throws Exception {
+    Latency latency(String model, String modelDir, List<String> warmUpTexts, List<String> measuredTexts, double rate,
+            Map<String, String> settings) throws Exception {
+        List<String> texts = new ArrayList<>(warmUpTexts);
+        texts.addAll(measuredTexts);
         String run = "l" + (++runs);
         kafka.createTopics(parallelism, "questions-" + run, "matches-" + run, "dlq-" + run);
         Map<String, String> config = settings(run, modelDir, settings);
@@ -216,9 +218,10 @@ final class EndToEndBench implements AutoCloseable {
                 consumer.poll(Duration.ofMillis(100));
             }
             warmUp(run, producer, consumer);
-            // The measured questions follow warmUp questions at the same pace, so that the new
-            // job's first seconds (fresh ONNX Runtime sessions and arenas) are not in the figures.
-            int warm = (int) Math.min(texts.size() / 4, rate * WARM_SECONDS);
+            // The measured questions follow warm-up questions at the same pace, so that the new
+            // job's first seconds (fresh ONNX Runtime sessions and arenas, measured to settle
+            // within ~25 s) are not in the figures: a job's latency is its steady state.
+            int warm = warmUpTexts.size();
             AtomicLongArray sent = new AtomicLongArray(texts.size());
             Thread publisher = new Thread(() -> {
                 long start = System.nanoTime();

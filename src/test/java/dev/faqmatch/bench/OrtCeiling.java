@@ -96,6 +96,12 @@ final class OrtCeiling implements AutoCloseable {
                 options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);
                 options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+                if (Boolean.getBoolean("bench.noMemPattern")) {
+                    options.setMemoryPatternOptimization(false);
+                }
+                if (Boolean.getBoolean("bench.noArena")) {
+                    options.setCPUArenaAllocator(false);
+                }
                 list.add(Embedder.environment().createSession(onnx, options));
             }
         }
