@@ -97,6 +97,9 @@ public final class MatcherConfig implements Serializable {
     public static final Setting<Duration> KAFKA_STARTUP_TIMEOUT = Setting.duration("kafka.startup-timeout", "30s",
             Duration.ofSeconds(1), Duration.ofMinutes(10),
             "How long the job's start waits for Kafka to answer before it fails saying the brokers are unreachable.");
+    public static final Setting<Integer> CACHE_MAX_ENTRIES = Setting.integer("cache.max-entries", 4096, 0, 10_000_000,
+            "Embeddings of recent question texts kept per slot, so that an exact repeat skips the model; 0 = no cache."
+                    + " Each entry holds one embedding (2 KB at dim 512).");
     public static final Setting<Integer> TOP_K = Setting.integer("match.top-k", 3, 1, 100,
             "Matches per event (a question may ask for fewer or more with top_k, up to 100).");
     public static final Setting<Double> MIN_SCORE = Setting.decimal("match.min-score", 0.5, -1.0, 1.0,
@@ -119,8 +122,9 @@ public final class MatcherConfig implements Serializable {
     public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, QUESTIONS_TOPIC, MATCHES_TOPIC,
             DEAD_LETTER_TOPIC, GROUP_ID, STARTING_OFFSETS, TRANSACTIONAL_ID_PREFIX, KAFKA_STARTUP_TIMEOUT, DELIVERY,
             CHECKPOINT_INTERVAL, MODEL_DIR, FAQ_BANK, DEVICE, INTRA_OP_THREADS, BATCH_MAX_SIZE, BATCH_MAX_DELAY,
-            ASYNC_TIMEOUT, ASYNC_CAPACITY, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF, TOP_K, MIN_SCORE, EMBEDDING_OUTPUT, MAX_TEXT_BYTES, DEAD_LETTER_MAX_PAYLOAD_BYTES, PARALLELISM,
-            JOB_NAME);
+            ASYNC_TIMEOUT, ASYNC_CAPACITY, CACHE_MAX_ENTRIES, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF,
+            RETRY_MAX_BACKOFF, TOP_K, MIN_SCORE, EMBEDDING_OUTPUT, MAX_TEXT_BYTES, DEAD_LETTER_MAX_PAYLOAD_BYTES,
+            PARALLELISM, JOB_NAME);
 
     public final String bootstrapServers;
     public final String questionsTopic;
@@ -143,6 +147,7 @@ public final class MatcherConfig implements Serializable {
     public final Duration retryInitialBackoff;
     public final Duration retryMaxBackoff;
     public final Duration kafkaStartupTimeout;
+    public final int cacheMaxEntries;
     public final int topK;
     public final double minScore;
     public final EmbeddingFormat embeddingFormat;
@@ -175,6 +180,7 @@ public final class MatcherConfig implements Serializable {
         retryInitialBackoff = RETRY_INITIAL_BACKOFF.parse(values.get(RETRY_INITIAL_BACKOFF.key()));
         retryMaxBackoff = RETRY_MAX_BACKOFF.parse(values.get(RETRY_MAX_BACKOFF.key()));
         kafkaStartupTimeout = KAFKA_STARTUP_TIMEOUT.parse(values.get(KAFKA_STARTUP_TIMEOUT.key()));
+        cacheMaxEntries = CACHE_MAX_ENTRIES.parse(values.get(CACHE_MAX_ENTRIES.key()));
         topK = TOP_K.parse(values.get(TOP_K.key()));
         minScore = MIN_SCORE.parse(values.get(MIN_SCORE.key()));
         embeddingFormat = EMBEDDING_OUTPUT.parse(values.get(EMBEDDING_OUTPUT.key()));

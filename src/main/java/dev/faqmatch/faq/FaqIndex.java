@@ -76,11 +76,7 @@ public final class FaqIndex {
         float[] bestScore = new float[keep];
         int filled = 0;
         for (int row = 0; row < n; row++) {
-            float s = 0;
-            int base = row * dim;
-            for (int d = 0; d < dim; d++) {
-                s += matrix[base + d] * q[d];
-            }
+            float s = dot(matrix, row * dim, q, dim);
             if (filled < keep || s > bestScore[filled - 1]) {
                 // insertion into the sorted top list; k is small
                 int pos = filled < keep ? filled++ : keep - 1;
@@ -98,6 +94,29 @@ public final class FaqIndex {
             result.add(new ScoredFaq(entries.get(best[i]), bestScore[i]));
         }
         return result;
+    }
+
+    /**
+     * Four independent sums: one running sum is a chain of dependent adds (the JIT may not
+     * reorder float additions), which made top-k over a 227-entry bank of dim 512 cost ~5% of a
+     * model run per question; four chains keep the FPU busy.
+     */
+    private static float dot(float[] m, int base, float[] q, int dim) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int d = 0;
+        for (; d + 3 < dim; d += 4) {
+            s0 += m[base + d] * q[d];
+            s1 += m[base + d + 1] * q[d + 1];
+            s2 += m[base + d + 2] * q[d + 2];
+            s3 += m[base + d + 3] * q[d + 3];
+        }
+        for (; d < dim; d++) {
+            s0 += m[base + d] * q[d];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     public int size() {

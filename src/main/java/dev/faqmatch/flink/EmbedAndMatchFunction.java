@@ -7,6 +7,7 @@ import dev.faqmatch.faq.FaqIndex;
 import dev.faqmatch.faq.FaqMatcher;
 import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.Embedder;
+import dev.faqmatch.inference.EmbeddingCache;
 import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.inference.RefCountedCache;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
 
     private transient RefCountedCache<SharedModels.EmbedderKey, Embedder>.Lease embedderLease;
     private transient RefCountedCache<SharedModels.IndexKey, FaqIndex>.Lease indexLease;
+    private transient RefCountedCache<SharedModels.CacheKey, EmbeddingCache>.Lease cacheLease;
     private transient FaqMatcher matcher;
     private transient Counter questions;
     private transient Counter matched;
@@ -72,6 +74,7 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
         try {
             embedderLease = SharedModels.embedder(model, device, subtask, threads);
             indexLease = SharedModels.index(config.faqBank, embedderLease.get(), INDEX_BATCH);
+            cacheLease = SharedModels.cache(model, config.cacheMaxEntries);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -80,8 +83,8 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
         FaqIndex index = indexLease.get();
         matcher = new FaqMatcher("faq-batcher-" + subtask, embedder, index,
                 new FaqMatcher.Options(config.topK, config.minScore, config.embeddingFormat, config.batchMaxSize,
-                        config.batchMaxDelay),
-                this::onBatch);
+                        config.batchMaxDelay, config.cacheMaxEntries),
+                this::onBatch, cacheLease.get());
         registerMetrics(embedder);
         LOG.info("Slot {}/{} ready in {} ms: model {}; FAQ bank {} with {} entries; batches of up to {} questions or {}"
                         + " ms; async capacity {}, timeout {} s; top-k {}, min-score {}",
@@ -127,6 +130,9 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
         batchSizes = group.histogram("batchSizeHistogram", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         batchMillis = group.histogram("batchMillisHistogram", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         failedBatches = group.counter("failedBatches");
+        group.gauge("cacheHits", () -> matcher == null ? 0L : matcher.cache().hits());
+        group.gauge("cacheMisses", () -> matcher == null ? 0L : matcher.cache().misses());
+        group.gauge("cacheHitRatio", () -> matcher == null ? 0.0 : matcher.cache().hitRatio());
         group.gauge("onGpu", () -> embedder.device().gpu() ? 1 : 0);
         group.gauge("matchedRatio", () -> {
             long all = matched.getCount() + unmatched.getCount();
@@ -175,6 +181,10 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
         if (indexLease != null) {
             indexLease.close();
             indexLease = null;
+        }
+        if (cacheLease != null) {
+            cacheLease.close();
+            cacheLease = null;
         }
         if (embedderLease != null) {
             embedderLease.close();

@@ -4,12 +4,13 @@ import dev.faqmatch.faq.FaqBankReader;
 import dev.faqmatch.faq.FaqIndex;
 import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.Embedder;
+import dev.faqmatch.inference.EmbeddingCache;
 import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.inference.RefCountedCache;
 
 /**
- * What the slots of one TaskManager share: embedders (a session per GPU, or per CPU slot) and
- * FAQ indexes (a bank is embedded once per JVM, not once per slot).
+ * What the slots of one TaskManager share: embedders (a session per GPU, or per CPU slot), FAQ
+ * indexes (a bank is embedded once per JVM, not once per slot) and embedding caches.
  */
 final class SharedModels {
     /**
@@ -23,12 +24,21 @@ final class SharedModels {
     static final RefCountedCache<EmbedderKey, Embedder> EMBEDDERS = new RefCountedCache<>();
     static final RefCountedCache<IndexKey, FaqIndex> INDEXES = new RefCountedCache<>();
 
+    record CacheKey(String model, int maxEntries) {}
+
+    /** One embedding cache per model and TaskManager: repeats of a question reach any slot. */
+    static final RefCountedCache<CacheKey, EmbeddingCache> CACHES = new RefCountedCache<>();
+
     private SharedModels() {}
 
     static RefCountedCache<EmbedderKey, Embedder>.Lease embedder(
             ModelSource model, Device device, int subtask, int threads) {
         EmbedderKey key = new EmbedderKey(model.id(), device, device.gpu() ? 0 : subtask, threads);
         return EMBEDDERS.acquire(key, () -> Embedder.open(model, device, threads));
+    }
+
+    static RefCountedCache<CacheKey, EmbeddingCache>.Lease cache(ModelSource model, int maxEntries) {
+        return CACHES.acquire(new CacheKey(model.id(), maxEntries), () -> new EmbeddingCache(maxEntries));
     }
 
     static RefCountedCache<IndexKey, FaqIndex>.Lease index(String bank, Embedder embedder, int batchSize) {

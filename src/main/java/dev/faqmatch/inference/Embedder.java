@@ -2,20 +2,22 @@ package dev.faqmatch.inference;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,9 @@ public final class Embedder implements AutoCloseable {
     /** Runs hold the read side; close takes the write side, so a session is never closed under a run. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
+    private final ThreadLocal<RunBuffers> buffers = ThreadLocal.withInitial(RunBuffers::new);
+    private final boolean floatOutput;
+    private volatile int runCost = LengthBuckets.DEFAULT_RUN_COST;
 
     private Embedder(ModelSource model, TextEncoder encoder, OrtSession session, Device device, int intraOpThreads) {
         this.model = model;
@@ -49,6 +54,28 @@ public final class Embedder implements AutoCloseable {
         this.device = device;
         this.intraOpThreads = intraOpThreads;
         this.needsTokenTypes = session.getInputNames().contains(TOKEN_TYPE_IDS);
+        this.floatOutput = floatOutput(session, spec.output());
+    }
+
+    private static boolean floatOutput(OrtSession session, String name) {
+        try {
+            NodeInfo info = session.getOutputInfo().get(name);
+            return info != null && info.getInfo() instanceof TensorInfo t && t.type == OnnxJavaType.FLOAT;
+        } catch (OrtException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Sets the cost of one extra model run, in padding tokens of one text, that decides how a
+     * batch is cut into runs of similar length; {@link Integer#MAX_VALUE} runs every batch as one
+     * (for measurements).
+     */
+    public void setRunCost(int tokens) {
+        if (tokens < 0) {
+            throw new IllegalArgumentException("run cost must be >= 0, got " + tokens);
+        }
+        this.runCost = tokens;
     }
 
     /** The one ONNX Runtime environment of this JVM. */
@@ -140,7 +167,8 @@ public final class Embedder implements AutoCloseable {
             probe[1] = encoder.vocabSize() - 1;
             float[][] vectors;
             try {
-                vectors = embed(List.of(new TokenizedText(probe, false)));
+                // unpinned: the output's real dimension is checked against model.json below
+                vectors = embedPadded(List.of(new TokenizedText(probe, false)), false);
             } catch (RuntimeException e) {
                 throw new ModelException("tokenizer.json and model.onnx of " + model.id() + " disagree: token id "
                         + probe[1] + ", the largest the tokenizer can produce, fails in the model: "
@@ -181,42 +209,45 @@ public final class Embedder implements AutoCloseable {
     }
 
     /**
-     * Embeds a batch: texts of similar length share one ONNX Runtime run, padded to the longest of
-     * them. Sorting by length and cutting where padding would more than double a run's work keeps
-     * one long text from inflating every question of its batch to its length.
+     * Embeds a batch: sorted by length and cut into runs where padding would cost more than
+     * another run ({@link LengthBuckets}), each run padded to its own longest text.
      *
      * @return one vector per text, in order, L2-normalized if the model says so
      */
     public float[][] embed(List<TokenizedText> batch) {
         int size = batch.size();
-        Integer[] order = new Integer[size];
-        for (int i = 0; i < size; i++) {
-            order[i] = i;
+        if (size <= 1 || runCost == Integer.MAX_VALUE) {
+            return embedPadded(batch, floatOutput);
         }
-        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> batch.get(i).length()));
+        int[] lengths = new int[size];
+        for (int i = 0; i < size; i++) {
+            lengths[i] = batch.get(i).length();
+        }
+        List<int[]> runs = LengthBuckets.plan(lengths, runCost);
+        if (runs.size() == 1) {
+            return embedPadded(batch, floatOutput);
+        }
         float[][] vectors = new float[size][];
-        int start = 0;
-        while (start < size) {
-            int shortest = batch.get(order[start]).length();
-            int end = start + 1;
-            while (end < size && batch.get(order[end]).length() <= Math.max(2 * shortest, shortest + 16)) {
-                end++;
+        for (int[] run : runs) {
+            List<TokenizedText> part = new ArrayList<>(run.length);
+            for (int i : run) {
+                part.add(batch.get(i));
             }
-            List<TokenizedText> run = new ArrayList<>(end - start);
-            for (int i = start; i < end; i++) {
-                run.add(batch.get(order[i]));
+            float[][] partVectors = embedPadded(part, floatOutput);
+            for (int k = 0; k < run.length; k++) {
+                vectors[run[k]] = partVectors[k];
             }
-            float[][] out = run(run);
-            for (int i = start; i < end; i++) {
-                vectors[order[i]] = out[i - start];
-            }
-            start = end;
         }
         return vectors;
     }
 
-    /** One ONNX Runtime run over texts padded to the longest of them. */
-    private float[][] run(List<TokenizedText> batch) {
+    /**
+     * One ONNX Runtime run of {@code batch}, padded to its longest text.
+     *
+     * @param pinned let ONNX Runtime write into this thread's reused buffer (float outputs of the
+     *     dimension model.json states, which {@link #check()} verifies first)
+     */
+    private float[][] embedPadded(List<TokenizedText> batch, boolean pinned) {
         int size = batch.size();
         if (size == 0) {
             return new float[0][];
@@ -225,38 +256,63 @@ public final class Embedder implements AutoCloseable {
         for (TokenizedText t : batch) {
             seqLen = Math.max(seqLen, t.length());
         }
-        long[] ids = new long[size * seqLen];
-        long[] mask = new long[size * seqLen];
+        int cells = size * seqLen;
+        int dim;
+        RunBuffers buffers = this.buffers.get();
+        LongBuffer ids = buffers.ids(cells);
+        LongBuffer mask = buffers.mask(cells);
         for (int i = 0; i < size; i++) {
             long[] t = batch.get(i).ids();
-            System.arraycopy(t, 0, ids, i * seqLen, t.length);
-            java.util.Arrays.fill(mask, i * seqLen, i * seqLen + t.length, 1L);
+            ids.put(t);
+            for (int k = 0; k < t.length; k++) {
+                mask.put(1L);
+            }
+            for (int k = t.length; k < seqLen; k++) {
+                ids.put(0L);
+                mask.put(0L);
+            }
         }
+        ids.flip();
+        mask.flip();
         long[] shape = {size, seqLen};
         OrtEnvironment env = environment();
         Map<String, OnnxTensor> inputs = new HashMap<>(4);
+        OnnxTensor output = null;
         lifecycle.readLock().lock();
         try {
             if (closed) {
                 throw new InferenceException("the session of " + spec.name() + " is closed", null);
             }
-            inputs.put(INPUT_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
-            inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
+            inputs.put(INPUT_IDS, OnnxTensor.createTensor(env, ids, shape));
+            inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(env, mask, shape));
             if (needsTokenTypes) {
-                inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(new long[size * seqLen]), shape));
+                inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, buffers.zeros(cells), shape));
             }
-            try (OrtSession.Result result = session.run(inputs, java.util.Set.of(spec.output()))) {
-                Optional<OnnxValue> value = result.get(spec.output());
-                OnnxTensor hidden = (OnnxTensor) value.orElseThrow(
-                        () -> new IllegalStateException("the model returned no '" + spec.output() + "'"));
-                long[] outShape = hidden.getInfo().getShape();
-                int dim = (int) outShape[2];
-                FloatBuffer buffer = hidden.getFloatBuffer();
-                float[] flat = new float[buffer.remaining()];
-                buffer.get(flat);
+            FloatBuffer hidden;
+            OrtSession.Result result;
+            if (pinned) {
+                // ONNX Runtime writes the token embeddings straight into this thread's buffer: no
+                // per-run allocation and none of the two copies that getFloatBuffer() and a float[]
+                // make (on a GPU batch of 256 x 256 tokens x 768, 200 MB each).
+                dim = spec.dim();
+                if ((long) cells * dim > Integer.MAX_VALUE / Float.BYTES - 8) {
+                    throw new InferenceException("a batch of " + size + " texts of " + seqLen + " tokens x dim " + dim
+                            + " is too large for one run: lower batch.max-size or the model's max_seq_len", null);
+                }
+                hidden = buffers.output(cells * dim);
+                output = OnnxTensor.createTensor(env, hidden, new long[] {size, seqLen, dim});
+                result = session.run(inputs, Set.of(), Map.of(spec.output(), output));
+            } else {
+                // float16 and other outputs: ONNX Runtime converts them while copying
+                result = session.run(inputs, Set.of(spec.output()));
+                OnnxTensor out = (OnnxTensor) result.get(0);
+                dim = (int) out.getInfo().getShape()[2];
+                hidden = out.getFloatBuffer();
+            }
+            try (result) {
                 float[][] vectors = new float[size][];
                 for (int i = 0; i < size; i++) {
-                    float[] v = spec.pooling().pool(flat, i, seqLen, dim, batch.get(i).length());
+                    float[] v = spec.pooling().pool(hidden, i, seqLen, dim, batch.get(i).length());
                     vectors[i] = spec.normalize() ? Vectors.l2NormalizeInPlace(v) : v;
                 }
                 return vectors;
@@ -268,7 +324,61 @@ public final class Embedder implements AutoCloseable {
             for (OnnxTensor t : inputs.values()) {
                 t.close();
             }
+            if (output != null) {
+                output.close();
+            }
             lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Direct buffers that a thread's runs reuse. They grow to the largest batch seen (batch x
+     * padded length x dim floats, bounded by batch.max-size x max_seq_len x dim) and stay.
+     */
+    private static final class RunBuffers {
+        private LongBuffer ids = LongBuffer.allocate(0);
+        private LongBuffer mask = LongBuffer.allocate(0);
+        private LongBuffer zeros = LongBuffer.allocate(0);
+        private FloatBuffer output = FloatBuffer.allocate(0);
+
+        LongBuffer ids(int cells) {
+            ids = fit(ids, cells);
+            return ids;
+        }
+
+        LongBuffer mask(int cells) {
+            mask = fit(mask, cells);
+            return mask;
+        }
+
+        LongBuffer zeros(int cells) {
+            if (zeros.capacity() < cells) {
+                zeros = directLongs(grow(cells)); // fresh direct memory is zero, and nothing writes it
+            }
+            return zeros.clear().limit(cells);
+        }
+
+        FloatBuffer output(int cells) {
+            if (output.capacity() < cells) {
+                output = ByteBuffer.allocateDirect(grow(cells) * Float.BYTES).order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
+            }
+            return output.clear().limit(cells);
+        }
+
+        private static LongBuffer fit(LongBuffer buffer, int cells) {
+            LongBuffer b = buffer.capacity() < cells ? directLongs(grow(cells)) : buffer;
+            b.clear().limit(cells);
+            return b;
+        }
+
+        private static LongBuffer directLongs(int cells) {
+            return ByteBuffer.allocateDirect(cells * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        }
+
+        /** A quarter of headroom, so that batches a little longer than the last do not reallocate. */
+        private static int grow(int cells) {
+            return (int) Math.min(Integer.MAX_VALUE / Float.BYTES - 8, cells + (long) cells / 4);
         }
     }
 

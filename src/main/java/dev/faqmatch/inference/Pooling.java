@@ -1,5 +1,6 @@
 package dev.faqmatch.inference;
 
+import java.nio.FloatBuffer;
 import java.util.Locale;
 
 /** How token embeddings become one sentence embedding. */
@@ -28,6 +29,29 @@ public enum Pooling {
                     int row = base + t * dim;
                     for (int d = 0; d < dim; d++) {
                         out[d] += hidden[row + d];
+                    }
+                }
+                float inv = 1.0f / Math.max(tokens, 1);
+                for (int d = 0; d < dim; d++) {
+                    out[d] *= inv;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** As {@link #pool(float[], int, int, int, int)}, reading ONNX Runtime's output buffer in place. */
+    public float[] pool(FloatBuffer hidden, int sequence, int seqLen, int dim, int tokens) {
+        float[] out = new float[dim];
+        int base = sequence * seqLen * dim;
+        switch (this) {
+            case CLS -> hidden.get(base, out, 0, dim);
+            case MEAN -> {
+                float[] row = new float[dim];
+                for (int t = 0; t < tokens; t++) {
+                    hidden.get(base + t * dim, row, 0, dim);
+                    for (int d = 0; d < dim; d++) {
+                        out[d] += row[d];
                     }
                 }
                 float inv = 1.0f / Math.max(tokens, 1);

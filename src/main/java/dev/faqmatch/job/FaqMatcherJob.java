@@ -85,6 +85,9 @@ public final class FaqMatcherJob {
             env.setParallelism(config.parallelism);
         }
         env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        // No operator keeps or changes a record after emitting it (the async operator copies its
+        // input itself), so chained operators can pass records without a serializer copy each.
+        env.getConfig().enableObjectReuse();
 
         KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(config.bootstrapServers)
@@ -134,6 +137,14 @@ public final class FaqMatcherJob {
             org.apache.flink.util.function.SerializableFunction<T, String> key) {
         Properties producer = clientProperties(config);
         producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        // A match event is ~6 KB with its embedding as JSON: Kafka's 16 KB default batch held two,
+        // so the sink sent a request per two events and the broker's CPU per question was a
+        // quarter of a model run (docs/BENCHMARKS.md). Exactly-once output is visible only at the
+        // checkpoint anyway, so lingering costs it nothing. A user's kafka.client.* wins.
+        producer.putIfAbsent("batch.size", "524288");
+        if (config.delivery == MatcherConfig.Delivery.EXACTLY_ONCE) {
+            producer.putIfAbsent("linger.ms", "100");
+        }
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.bootstrapServers)
                 .setRecordSerializer(new JsonRecordSerializer<>(topic, key))

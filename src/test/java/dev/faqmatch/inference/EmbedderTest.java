@@ -62,6 +62,29 @@ class EmbedderTest {
     }
 
     @Test
+    void lengthBucketedRunsGiveTheSameVectorsAsOnePaddedRun() {
+        List<String> texts = List.of("额度", "提前还款是按全额计息吗", "信用卡逾期一天会影响征信吗，我昨天忘记还了，怎么办才好", "怎么改绑银行卡",
+                "花呗", "借呗的借款日期和还款日期不一样吗");
+        List<TokenizedText> tokens = new ArrayList<>();
+        for (String t : texts) {
+            tokens.add(embedder.tokenize(t));
+        }
+        try {
+            embedder.setRunCost(0); // every distinct length its own run
+            float[][] bucketed = embedder.embed(tokens);
+            embedder.setRunCost(Integer.MAX_VALUE); // one run padded to the longest
+            float[][] padded = embedder.embed(tokens);
+            for (int i = 0; i < texts.size(); i++) {
+                for (int d = 0; d < padded[i].length; d++) {
+                    assertThat(bucketed[i][d]).as("text %d dim %d", i, d).isCloseTo(padded[i][d], within(1e-5f));
+                }
+            }
+        } finally {
+            embedder.setRunCost(LengthBuckets.DEFAULT_RUN_COST);
+        }
+    }
+
+    @Test
     void embeddingsAreUnitLengthAndParaphrasesAreCloserThanUnrelatedText() {
         float[][] v = embedder.embedTexts(List.of("提前还款要手续费吗", "提前把贷款还清需要额外付费吗", "今天天气怎么样"));
         for (float[] x : v) {

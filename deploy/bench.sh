@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The benchmark (docs/BENCHMARKS.md): in one run, on the same questions (the texts of
+# ../shared/data/atec/ATEC.test.data), the model's ONNX Runtime ceiling, the inference layer,
+# the whole job end to end (a real Kafka broker, the job on a local Flink cluster) and
+# langchain4j's in-process model as the peer, fp32 and int8. Prints one table and writes
+# target/bench/{bench.json,bench.md,throughput-vs-batch.png,latency.png}. About 10 minutes on 2 cores.
+#
+#   deploy/bench.sh                      # the full run
+#   deploy/bench.sh --quick              # a smoke run with few questions (1-2 minutes)
+#   deploy/bench.sh --e2e 40000 --texts 8000 --latency-seconds 120
+#   deploy/bench.sh --accuracy           # also fp32 vs int8 cosine Spearman on STS-B, ATEC, LCQMC
+#   deploy/bench.sh --no-e2e --no-peer   # ceiling and inference layer only
+# Other options: --data FILE, --out DIR, --sweep-texts N, --batches 1,8,32, --batch.max-size N,
+# --batch.max-delay-ms N, --cache N (entries per slot), --zipf S, --no-int8, --accuracy-pairs N,
+# --set KEY=VALUE (a job setting for the end-to-end runs, e.g. --set output.embedding=base64),
+# --run-costs 0,8,32 (also measure LengthBuckets run costs in the ceiling).
+#
+# Measure on a quiet machine: the figures are CPU-bound, and other work on the cores lowers them
+# (the ratios within one run hold better than the absolute figures).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/common.sh
+
+ensure_built
+WORK="$PWD/target/bench/work"
+rm -rf "$WORK"
+mkdir -p "$WORK/tmp"
+trap 'rm -rf "$WORK"' EXIT
+
+# The bench runs from the test classpath (its own dependencies are test-scoped, so that the job
+# jar and the job's classpath stay as they are).
+# BENCH_JAVA_OPTS: extra JVM options, e.g. -XX:StartFlightRecording=filename=target/bench/e2e.jfr
+RUST_FLAVOR=cpu "$JAVA" -Xmx2g ${BENCH_JAVA_OPTS:-} -Djava.awt.headless=true -Dai.djl.offline=true -Djava.io.tmpdir="$WORK/tmp" \
+  -Dlog4j.configurationFile="$PWD/flink-conf/log4j-local.properties" \
+  -Dkafka.broker.classpath="$PWD/target/kafka-broker.classpath" \
+  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.faqmatch.bench.Bench "$@"

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""GPU ceiling of the target architecture (docs/BENCHMARKS.md, "GPU"): a BERT encoder shaped like
+DMetaSoul/sbert-chinese-qmc-finance-v1-distill (4 layers, hidden 768, 12 heads, vocabulary 21,128)
+with random weights (speed does not depend on them), fp32 and fp16, batch 16/64/256, sequence 32
+and 256, through PyTorch and, when onnxruntime-gpu is installed, ONNX Runtime's CUDA provider.
+
+    python3 deploy/gpu-ceiling.py [--iters 30] [--json out.json]
+
+Needs torch with CUDA and transformers; onnx + onnxruntime-gpu for the ONNX Runtime rows. Prints a
+Markdown table (sentences/s and ms per batch) to paste beside the seed model card's figure
+(V100, batch 16, max_seq_len 256: 791 sentences/s, 20 ms).
+"""
+import argparse
+import json
+import os
+import tempfile
+import time
+
+import torch
+from transformers import BertConfig, BertModel
+
+BATCHES = (16, 64, 256)
+SEQS = (32, 256)
+
+
+def model(dtype):
+    config = BertConfig(vocab_size=21128, hidden_size=768, num_hidden_layers=4, num_attention_heads=12,
+                        intermediate_size=3072, max_position_embeddings=512)
+    torch.manual_seed(0)
+    return BertModel(config).eval().to("cuda", dtype=dtype)
+
+
+def inputs(batch, seq):
+    ids = torch.randint(1000, 21128, (batch, seq), device="cuda")
+    return ids, torch.ones_like(ids)
+
+
+def time_torch(m, batch, seq, iters):
+    ids, mask = inputs(batch, seq)
+    with torch.inference_mode():
+        for _ in range(5):
+            m(input_ids=ids, attention_mask=mask)
+        torch.cuda.synchronize()
+        start = time.perf_counter()
+        for _ in range(iters):
+            m(input_ids=ids, attention_mask=mask)
+        torch.cuda.synchronize()
+    return (time.perf_counter() - start) / iters
+
+
+def time_ort(m, dtype, batch, seq, iters, folder):
+    import onnxruntime as ort
+    path = os.path.join(folder, f"bert-{str(dtype).split('.')[-1]}.onnx")
+    if not os.path.exists(path):
+        ids, mask = inputs(2, 16)
+        torch.onnx.export(m, (ids, mask), path, input_names=["input_ids", "attention_mask"],
+                          output_names=["last_hidden_state"], opset_version=17,
+                          dynamic_axes={"input_ids": {0: "b", 1: "s"}, "attention_mask": {0: "b", 1: "s"},
+                                        "last_hidden_state": {0: "b", 1: "s"}})
+    session = ort.InferenceSession(path, providers=["CUDAExecutionProvider"])
+    if "CUDAExecutionProvider" not in session.get_providers():
+        raise RuntimeError("onnxruntime has no CUDA provider here: " + str(session.get_providers()))
+    ids, mask = inputs(batch, seq)
+    feed = {"input_ids": ids.cpu().numpy(), "attention_mask": mask.cpu().numpy()}
+    for _ in range(5):
+        session.run(["last_hidden_state"], feed)
+    start = time.perf_counter()
+    for _ in range(iters):
+        session.run(["last_hidden_state"], feed)  # includes host<->device copies, as the Java job's runs do
+    return (time.perf_counter() - start) / iters
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--iters", type=int, default=30)
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    try:
+        import onnxruntime  # noqa: F401
+        with_ort = True
+    except ImportError:
+        with_ort = False
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for dtype in (torch.float32, torch.float16):
+            m = model(dtype)
+            for seq in SEQS:
+                for batch in BATCHES:
+                    engines = [("PyTorch", lambda: time_torch(m, batch, seq, args.iters))]
+                    if with_ort:
+                        engines.append(("ONNX Runtime CUDA", lambda: time_ort(m, dtype, batch, seq, args.iters, folder)))
+                    for engine, run in engines:
+                        try:
+                            seconds = run()
+                        except Exception as e:  # e.g. out of memory, no CUDA provider
+                            rows.append({"engine": engine, "dtype": str(dtype).split(".")[-1], "seq": seq,
+                                         "batch": batch, "error": str(e).splitlines()[0]})
+                            continue
+                        rows.append({"engine": engine, "dtype": str(dtype).split(".")[-1], "seq": seq, "batch": batch,
+                                     "sentences_per_s": round(batch / seconds, 1), "ms_per_batch": round(1000 * seconds, 2)})
+            del m
+            torch.cuda.empty_cache()
+    print(f"GPU: {torch.cuda.get_device_name(0)}, torch {torch.__version__}")
+    print("| engine | dtype | seq | batch | sentences/s | ms per batch |\n|---|---|---:|---:|---:|---:|")
+    for r in rows:
+        if "error" in r:
+            print(f"| {r['engine']} | {r['dtype']} | {r['seq']} | {r['batch']} | - | {r['error']} |")
+        else:
+            print(f"| {r['engine']} | {r['dtype']} | {r['seq']} | {r['batch']} | {r['sentences_per_s']} | {r['ms_per_batch']} |")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"gpu": torch.cuda.get_device_name(0), "rows": rows}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,359 @@
+package dev.faqmatch.bench;
+
+import dev.faqmatch.eval.Correlation;
+import dev.faqmatch.eval.PairFile;
+import dev.faqmatch.eval.PairScores;
+import dev.faqmatch.faq.FaqBankReader;
+import dev.faqmatch.faq.FaqIndex;
+import dev.faqmatch.inference.Device;
+import dev.faqmatch.inference.Embedder;
+import dev.faqmatch.inference.ModelSource;
+import dev.faqmatch.inference.TextEncoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The benchmark: in one run, on the same questions, the model's ONNX Runtime ceiling, the
+ * inference layer, the whole job end to end through Kafka and Flink, and langchain4j's
+ * in-process model as the peer; one table (also as JSON) and PNG plots. See docs/BENCHMARKS.md
+ * and deploy/bench.sh for the options.
+ */
+public final class Bench {
+    private Bench() {}
+
+    static final class Options {
+        Path data = Path.of("../shared/data/atec/ATEC.test.data");
+        Path out = Path.of("target/bench");
+        int texts = 6000;
+        int sweepTexts = 1200;
+        List<Integer> batches = List.of(1, 4, 8, 16, 32, 64);
+        int e2e = 20_000;
+        int e2eWarmUp = 6000;
+        int latencySeconds = 60;
+        /** 0: the best length-bucketed batch size of the ceiling sweep. */
+        int batchMaxSize = 0;
+        Duration batchMaxDelay = Duration.ofMillis(10);
+        int cacheEntries = 4096;
+        double zipf = 1.0;
+        boolean peer = true;
+        boolean e2eOn = true;
+        boolean int8 = true;
+        boolean accuracy = false;
+        int accuracyPairs = 5000;
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<Integer> runCosts = List.of();
+        Map<String, String> jobSettings = new LinkedHashMap<>();
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--data" -> o.data = Path.of(args[++i]);
+                    case "--out" -> o.out = Path.of(args[++i]);
+                    case "--texts" -> o.texts = Integer.parseInt(args[++i]);
+                    case "--sweep-texts" -> o.sweepTexts = Integer.parseInt(args[++i]);
+                    case "--batches" -> o.batches = parseInts(args[++i]);
+                    case "--e2e" -> o.e2e = Integer.parseInt(args[++i]);
+                    case "--e2e-warm-up" -> o.e2eWarmUp = Integer.parseInt(args[++i]);
+                    case "--latency-seconds" -> o.latencySeconds = Integer.parseInt(args[++i]);
+                    case "--batch.max-size" -> o.batchMaxSize = Integer.parseInt(args[++i]);
+                    case "--batch.max-delay-ms" -> o.batchMaxDelay = Duration.ofMillis(Long.parseLong(args[++i]));
+                    case "--cache" -> o.cacheEntries = Integer.parseInt(args[++i]);
+                    case "--zipf" -> o.zipf = Double.parseDouble(args[++i]);
+                    case "--cores" -> o.cores = Integer.parseInt(args[++i]);
+                    case "--run-costs" -> o.runCosts = parseInts(args[++i]);
+                    case "--set" -> {
+                        String[] kv = args[++i].split("=", 2);
+                        o.jobSettings.put(kv[0], kv.length > 1 ? kv[1] : "");
+                    }
+                    case "--no-peer" -> o.peer = false;
+                    case "--no-e2e" -> o.e2eOn = false;
+                    case "--no-int8" -> o.int8 = false;
+                    case "--accuracy" -> o.accuracy = true;
+                    case "--accuracy-pairs" -> o.accuracyPairs = Integer.parseInt(args[++i]);
+                    case "--quick" -> {
+                        o.texts = 300;
+                        o.sweepTexts = 128;
+                        o.batches = List.of(1, 8, 32);
+                        o.e2e = 600;
+                        o.e2eWarmUp = 200;
+                        o.latencySeconds = 8;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + a + " (see deploy/bench.sh)");
+                }
+            }
+            return o;
+        }
+
+        private static List<Integer> parseInts(String s) {
+            List<Integer> out = new ArrayList<>();
+            for (String p : s.split(",")) {
+                out.add(Integer.parseInt(p.trim()));
+            }
+            return out;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        Files.createDirectories(o.out);
+        Report report = new Report(o);
+        List<String> all = BenchTexts.read(o.data, Math.max(o.e2e, o.texts) + 40_000);
+        List<String> texts = BenchTexts.first(all, o.texts);
+        ModelSource fp32 = ModelSource.bundledDefault();
+        ModelSource int8 = null;
+        if (o.int8 && Int8Model.available()) {
+            int8 = ModelSource.directory(Int8Model.write(o.out.resolve("models").resolve(Int8Model.NAME)));
+        }
+        log("%d texts of %s (%d for the ceiling sweep, %d end to end); %d cores", texts.size(), o.data,
+                o.sweepTexts, o.e2e, o.cores);
+
+        // 1. ceiling: raw ONNX Runtime on pre-tokenized text
+        report.ceilingFp32 = ceiling(o, fp32, texts, report, true);
+        if (o.batchMaxSize == 0) {
+            // run the pipeline the way the ceiling found fastest
+            o.batchMaxSize = report.ceilingFp32.sweep().stream().filter(OrtCeiling.Point::bucketed)
+                    .max(java.util.Comparator.comparingDouble(OrtCeiling.Point::perSecond))
+                    .map(OrtCeiling.Point::batch).orElse(32);
+            log("batch.max-size %d for the inference layer and the job (the best length-bucketed batch of the sweep)",
+                    o.batchMaxSize);
+        }
+
+        if (int8 != null) {
+            report.ceilingInt8 = ceiling(o, int8, texts, report, false);
+        }
+
+        // 2. inference layer, as the async operator feeds it
+        FaqIndex index;
+        List<Embedder> embedders = openSlots(fp32, o.cores);
+        try {
+            index = FaqIndex.build(FaqBankReader.read("classpath:samples/faq-bank.jsonl"), embedders.get(0)::embedTexts, 32);
+            report.inferenceFp32 = InferenceLayerBench.run(fp32.spec().name(), embedders, index, texts, o.batchMaxSize,
+                    o.batchMaxDelay, 0, true);
+            log("inference layer %s: %.1f/s (full batch %.0f ms)", fp32.spec().name(), report.inferenceFp32.perSecond(),
+                    report.inferenceFp32.fullBatchMillis());
+            report.inferenceUnbucketed = InferenceLayerBench.run(fp32.spec().name(), embedders, index, texts,
+                    o.batchMaxSize, o.batchMaxDelay, 0, false);
+            log("inference layer %s, one padded run per batch: %.1f/s", fp32.spec().name(),
+                    report.inferenceUnbucketed.perSecond());
+            List<String> repeats = BenchTexts.zipf(all, texts.size(), o.zipf, 42);
+            report.zipfRepeatShare = BenchTexts.repeatShare(repeats);
+            report.inferenceCached = InferenceLayerBench.run(fp32.spec().name(), embedders, index, repeats,
+                    o.batchMaxSize, o.batchMaxDelay, o.cacheEntries, true);
+            log("inference layer with cache (%d entries/slot) on Zipf(%.2f) traffic: %.1f/s, hit rate %.3f",
+                    o.cacheEntries, o.zipf, report.inferenceCached.perSecond(), report.inferenceCached.cacheHitRatio());
+        } finally {
+            embedders.forEach(Embedder::close);
+        }
+        if (int8 != null) {
+            List<Embedder> q = openSlots(int8, o.cores);
+            try {
+                FaqIndex qIndex = FaqIndex.build(FaqBankReader.read("classpath:samples/faq-bank.jsonl"),
+                        q.get(0)::embedTexts, 32);
+                report.inferenceInt8 = InferenceLayerBench.run(int8.spec().name(), q, qIndex, texts, o.batchMaxSize,
+                        o.batchMaxDelay, 0, true);
+                log("inference layer %s: %.1f/s", int8.spec().name(), report.inferenceInt8.perSecond());
+            } finally {
+                q.forEach(Embedder::close);
+            }
+        }
+
+        // 3. the peer
+        if (o.peer) {
+            report.peer = PeerBench.run(texts, texts.size());
+            log("peer %s: %.1f/s", report.peer.model(), report.peer.perSecond());
+        }
+
+        // 4. end to end
+        if (o.e2eOn) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("batch.max-size", Integer.toString(o.batchMaxSize));
+            settings.put("batch.max-delay", o.batchMaxDelay.toMillis() + "ms");
+            settings.put("cache.max-entries", Integer.toString(o.cacheEntries));
+            settings.putAll(o.jobSettings);
+            List<String> e2eTexts = BenchTexts.first(all, o.e2e);
+            try (EndToEndBench e2e = new EndToEndBench(o.out.resolve("work"), o.cores)) {
+                // A TaskManager runs for days: warm the JIT on Flink's and Kafka's code paths with a
+                // short unmeasured run first, as the ceiling and the inference layer are warmed.
+                e2e.throughput(fp32.spec().name(), null, all.subList(all.size() - o.e2eWarmUp, all.size()), settings);
+                report.e2eFp32 = e2e.throughput(fp32.spec().name(), null, e2eTexts, settings);
+                log("end to end %s: %.1f/s over %d questions (peak RSS %.0f MiB)", fp32.spec().name(),
+                        report.e2eFp32.perSecond(), o.e2e, report.e2eFp32.rssPeakMiB());
+                double rate = report.e2eFp32.perSecond() / 2;
+                int n = (int) Math.max(50, rate * o.latencySeconds);
+                int from = Math.max(0, Math.min(o.e2e, all.size() - n));
+                List<String> measured = BenchTexts.first(all.subList(from, all.size()), n);
+                // warm-up questions from the throughput run's texts: a new job has a new cache
+                List<String> warmUp = BenchTexts.first(all, (int) (rate * Math.min(o.latencySeconds,
+                        EndToEndBench.LATENCY_WARM_UP_SECONDS)));
+                report.latencyFp32 = e2e.latency(fp32.spec().name(), null, warmUp, measured, rate, settings);
+                log("latency %s at %.1f/s: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms", fp32.spec().name(), rate,
+                        report.latencyFp32.p50(), report.latencyFp32.p95(), report.latencyFp32.p99());
+                if (int8 != null) {
+                    report.e2eInt8 = e2e.throughput(int8.spec().name(), int8.id(), e2eTexts, settings);
+                    log("end to end %s: %.1f/s", int8.spec().name(), report.e2eInt8.perSecond());
+                }
+            }
+        }
+
+        // 5. accuracy of the int8 model against fp32 (optional: minutes)
+        if (o.accuracy && int8 != null) {
+            accuracy(o, fp32, int8, report);
+        }
+
+        report.finish();
+    }
+
+    static OrtCeilingSweep ceiling(Options o, ModelSource model, List<String> texts, Report report,
+            boolean sweep) throws Exception {
+        List<long[]> tokens = new ArrayList<>(texts.size());
+        try (TextEncoder encoder = new TextEncoder(model)) {
+            for (String t : texts) {
+                tokens.add(encoder.encode(t).ids());
+            }
+        }
+        String name = model.spec().name();
+        List<OrtCeiling.Point> points = new ArrayList<>();
+        OrtCeiling.Point best = null;
+        try (OrtCeiling small = new OrtCeiling(name, model.spec().output(), model.readOnnx(),
+                tokens.subList(0, Math.min(tokens.size(), o.sweepTexts)), o.cores)) {
+            List<OrtCeiling.Layout> layouts = sweep ? List.of(OrtCeiling.Layout.values())
+                    : List.of(OrtCeiling.Layout.SESSION_PER_CORE);
+            List<Integer> batches = sweep ? o.batches : List.of(1, o.batchMaxSize > 0 ? o.batchMaxSize : 32);
+            for (OrtCeiling.Layout layout : layouts) {
+                for (int batch : batches) {
+                    for (boolean bucketed : batch > 1 ? List.of(false, true) : List.of(false)) {
+                        if (bucketed && layout != OrtCeiling.Layout.SESSION_PER_CORE) {
+                            continue;
+                        }
+                        OrtCeiling.Point p = small.measure(layout, batch, bucketed);
+                        points.add(p);
+                        log("ceiling %s %-24s batch %3d%s: %.1f/s, %.1f per CPU-second", name, layout, batch,
+                                bucketed ? " bucketed" : "", p.perSecond(), p.perCpuSecond());
+                        if (best == null || p.perSecond() > best.perSecond()) {
+                            best = p;
+                        }
+                    }
+                }
+            }
+        }
+        if (sweep && !o.runCosts.isEmpty()) {
+            // tuning LengthBuckets.DEFAULT_RUN_COST: the same batches cut with other run costs, twice
+            try (OrtCeiling c = new OrtCeiling(name, model.spec().output(), model.readOnnx(),
+                    tokens.subList(0, Math.min(tokens.size(), o.sweepTexts)), o.cores)) {
+                for (int round = 0; round < 2; round++) {
+                    for (int cost : o.runCosts) {
+                        OrtCeiling.Point p = c.measure(OrtCeiling.Layout.SESSION_PER_CORE, 32, true, cost);
+                        log("ceiling %s per core, batch 32 bucketed with run cost %d: %.1f/s, %.1f per CPU-second",
+                                name, cost, p.perSecond(), p.perCpuSecond());
+                    }
+                }
+            }
+        }
+        // the best layouts again on the full set of texts, which the other measurements use
+        OrtCeiling.Point bestPadded = points.stream().filter(p -> !p.bucketed())
+                .max(java.util.Comparator.comparingDouble(OrtCeiling.Point::perSecond)).orElseThrow();
+        OrtCeiling.Point full;
+        OrtCeiling.Point fullPadded;
+        try (OrtCeiling ceiling = new OrtCeiling(name, model.spec().output(), model.readOnnx(), tokens, o.cores)) {
+            full = ceiling.measure(best.layout(), best.batch(), best.bucketed());
+            fullPadded = best.bucketed() ? ceiling.measure(bestPadded.layout(), bestPadded.batch(), false) : full;
+        }
+        log("ceiling %s: %.1f/s (%s, %d texts); padded batches only: %.1f/s (%s)", name, full.perSecond(),
+                full.label(), full.texts(), fullPadded.perSecond(), fullPadded.label());
+        return new OrtCeilingSweep(points, full, fullPadded);
+    }
+
+    /**
+     * @param best the best of the whole sweep, length-bucketed runs included
+     * @param bestPadded the best with each batch padded to its longest text (the plain model)
+     */
+    record OrtCeilingSweep(List<OrtCeiling.Point> sweep, OrtCeiling.Point best, OrtCeiling.Point bestPadded) {}
+
+    static List<Embedder> openSlots(ModelSource model, int slots) {
+        List<Embedder> list = new ArrayList<>();
+        for (int i = 0; i < slots; i++) {
+            list.add(Embedder.open(model, Device.CPU, 1));
+        }
+        return list;
+    }
+
+    /** Cosine Spearman x100 of fp32 and int8 on the same pairs (the C-MTEB measure). */
+    private static void accuracy(Options o, ModelSource fp32, ModelSource int8, Report report) throws Exception {
+        Path shared = o.data.toAbsolutePath().getParent().getParent();
+        Map<String, Path> sets = new LinkedHashMap<>();
+        sets.put("STS-B test", shared.resolve("stsb_zh/STS-B.test.data"));
+        sets.put("ATEC test", shared.resolve("atec/ATEC.test.data"));
+        sets.put("LCQMC test", shared.resolve("lcqmc/LCQMC.test.data"));
+        for (Map.Entry<String, Path> set : sets.entrySet()) {
+            if (!Files.isRegularFile(set.getValue())) {
+                continue;
+            }
+            List<PairFile.Pair> pairs = PairFile.read(set.getValue(), o.accuracyPairs);
+            Map<String, Double> scores = new LinkedHashMap<>();
+            for (ModelSource m : List.of(fp32, int8)) {
+                double s = 100 * spearman(m, pairs, o.cores);
+                scores.put(m.spec().name(), s);
+                log("accuracy %s on %s (%d pairs): %.2f", m.spec().name(), set.getKey(), pairs.size(), s);
+            }
+            report.accuracy.put(set.getKey() + " (" + pairs.size() + " pairs)", scores);
+        }
+    }
+
+    private static double spearman(ModelSource model, List<PairFile.Pair> pairs, int slots) throws Exception {
+        List<Embedder> embedders = openSlots(model, slots);
+        ExecutorService pool = Executors.newFixedThreadPool(slots);
+        try {
+            float[][] first = new float[pairs.size()][];
+            float[][] second = new float[pairs.size()][];
+            List<Future<?>> parts = new ArrayList<>();
+            int chunk = 32;
+            for (int from = 0; from < pairs.size(); from += chunk) {
+                int start = from;
+                int end = Math.min(pairs.size(), from + chunk);
+                int slot = (from / chunk) % slots;
+                parts.add(pool.submit(() -> {
+                    List<String> a = new ArrayList<>();
+                    List<String> b = new ArrayList<>();
+                    for (PairFile.Pair p : pairs.subList(start, end)) {
+                        a.add(p.text1());
+                        b.add(p.text2());
+                    }
+                    Embedder e = embedders.get(slot);
+                    synchronized (e) {
+                        float[][] va = e.embedTexts(a);
+                        float[][] vb = e.embedTexts(b);
+                        System.arraycopy(va, 0, first, start, va.length);
+                        System.arraycopy(vb, 0, second, start, vb.length);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : parts) {
+                f.get();
+            }
+            double[] labels = new double[pairs.size()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = pairs.get(i).label();
+            }
+            return Correlation.spearman(PairScores.of(first, second).cosine(), labels);
+        } finally {
+            pool.shutdownNow();
+            embedders.forEach(Embedder::close);
+        }
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+    }
+}

@@ -1,0 +1,366 @@
+package dev.faqmatch.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.job.FaqMatcherJob;
+import dev.faqmatch.tools.KafkaClients;
+import dev.faqmatch.tools.LocalKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The whole job, as deployed: a real Kafka broker (a separate process, as in production), the
+ * job on a local Flink cluster in this JVM (the TaskManager whose memory is reported), questions
+ * in, match events out.
+ */
+final class EndToEndBench implements AutoCloseable {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    static final double LATENCY_WARM_UP_SECONDS = 30;
+
+    /**
+     * @param jobCpuMsPerQuestion CPU time of this JVM (Flink, the job, ONNX Runtime) per question,
+     *     between the first and the last match event a consumer sees
+     * @param brokerCpuMsPerQuestion the same for the Kafka broker process
+     * @param rssSamplesMiB this JVM's resident memory, sampled every 2 s while questions flow
+     */
+    record Throughput(String model, String delivery, int questions, double seconds, double perSecond,
+            double repeatShare, double rssBeforeMiB, double rssPeakMiB, double rssEndMiB, double jobCpuMsPerQuestion,
+            double brokerCpuMsPerQuestion, Map<String, Double> threadCpuMsPerQuestion,
+            Map<String, Double> gcJitMsPerQuestion, List<Double> rssSamplesMiB) {}
+
+    /** CPU counters at one moment. */
+    private record Snapshot(long wallMillis, long jobNanos, long brokerNanos, Map<String, Long> threads,
+            Map<String, Long> gcJitMillis) {
+        static Snapshot take(long brokerPid) {
+            return new Snapshot(System.currentTimeMillis(), Cpu.processNanos(), Cpu.processNanos(brokerPid),
+                    Cpu.byThreadGroup(), Cpu.gcAndJitMillis());
+        }
+    }
+
+    /**
+     * A read_committed consumer that waits for 64 KB per fetch: timing comes from the records'
+     * timestamps, so fewer, larger fetches only spare the broker's CPU (which shares the cores).
+     */
+    private KafkaConsumer<byte[], byte[]> batchingConsumer(String group) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 250);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(props);
+    }
+
+    private static Map<String, Long> scale(Map<String, Long> millis) {
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        millis.forEach((k, v) -> nanos.put(k, v * 1_000_000));
+        return nanos;
+    }
+
+    record Latency(String model, String delivery, double targetRate, double achievedRate, int questions,
+            double p50, double p95, double p99, double max, double rssPeakMiB) {}
+
+    private final LocalKafka kafka;
+    private final Path work;
+    private final int parallelism;
+    private int runs;
+
+    EndToEndBench(Path work, int parallelism) throws Exception {
+        this.work = work;
+        this.parallelism = parallelism;
+        this.kafka = LocalKafka.start(work.resolve("kafka"), 0);
+    }
+
+    /**
+     * N questions already in the topic, the job reading from the earliest offset: questions/s
+     * from the first match event to the last (the Kafka timestamps the job's sink gives them, so
+     * a read_committed consumer's wait for the checkpoint does not count).
+     */
+    Throughput throughput(String model, String modelDir, List<String> texts, Map<String, String> settings)
+            throws Exception {
+        String run = "t" + (++runs);
+        kafka.createTopics(parallelism, "questions-" + run, "matches-" + run, "dlq-" + run);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+            for (int i = 0; i < texts.size(); i++) {
+                String id = run + "-" + i;
+                // round-robin over partitions, so that both slots get the same share (as the ceiling's callers do)
+                producer.send(new ProducerRecord<>("questions-" + run, i % parallelism,
+                        id.getBytes(StandardCharsets.UTF_8), json(id, texts.get(i), null)));
+            }
+            producer.flush();
+        }
+        Map<String, String> config = settings(run, modelDir, settings);
+        Rss.resetPeak();
+        double before = Rss.currentMiB();
+        JobClient job = start(config, run);
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        int seen = 0;
+        double peak;
+        List<Snapshot> snapshots = new ArrayList<>();
+        List<Long> stamps = new ArrayList<>(texts.size());
+        List<Double> rss = new ArrayList<>();
+        long nextSample = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = batchingConsumer("bench-" + run)) {
+            consumer.subscribe(List.of("matches-" + run, "dlq-" + run));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180 + texts.size() / 20);
+            while (seen < texts.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.topic().startsWith("dlq-")) {
+                        throw new IllegalStateException("dead letter in the benchmark: " + new String(r.value(),
+                                StandardCharsets.UTF_8));
+                    }
+                    seen++;
+                    first = Math.min(first, r.timestamp());
+                    last = Math.max(last, r.timestamp());
+                    stamps.add(r.timestamp());
+                }
+                if (System.nanoTime() >= nextSample) {
+                    snapshots.add(Snapshot.take(kafka.pid()));
+                    if (seen > 0) {
+                        rss.add(Math.rint(Rss.currentMiB()));
+                    }
+                    nextSample = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                }
+            }
+            peak = Rss.peakMiB();
+        } finally {
+            job.cancel().get(60, TimeUnit.SECONDS);
+        }
+        if (seen < texts.size()) {
+            throw new IllegalStateException("only " + seen + " of " + texts.size() + " match events came back in time");
+        }
+        double seconds = (last - first) / 1000.0;
+        // CPU per question: between the first snapshot after the first match (+2 s, once both
+        // slots run) and the last one before the last match, over the matches written in between
+        Snapshot a = null;
+        Snapshot b = null;
+        for (Snapshot s : snapshots) {
+            if (a == null && s.wallMillis() >= first + 2000) {
+                a = s;
+            }
+            if (s.wallMillis() <= last) {
+                b = s;
+            }
+        }
+        double jobCpu = Double.NaN;
+        double brokerCpu = Double.NaN;
+        Map<String, Double> byThread = Map.of();
+        Map<String, Double> gcJit = Map.of();
+        if (a != null && b != null && b.wallMillis() > a.wallMillis()) {
+            long from = a.wallMillis();
+            long to = b.wallMillis();
+            int counted = (int) Math.max(1, stamps.stream().filter(t -> t >= from && t < to).count());
+            jobCpu = (b.jobNanos() - a.jobNanos()) / 1e6 / counted;
+            brokerCpu = (b.brokerNanos() - a.brokerNanos()) / 1e6 / counted;
+            byThread = Cpu.perQuestion(a.threads(), b.threads(), counted);
+            gcJit = Cpu.perQuestion(scale(a.gcJitMillis()), scale(b.gcJitMillis()), counted);
+        }
+        return new Throughput(model, config.get("delivery.guarantee"), texts.size(), seconds,
+                (texts.size() - 1) / seconds, BenchTexts.repeatShare(texts), before, peak, Rss.currentMiB(),
+                jobCpu, brokerCpu, byThread, gcJit, rss);
+    }
+
+    /**
+     * A paced producer at {@code rate} questions/s for {@code questions} questions; latency from
+     * the publish time (the question's "ts", taken at send) to the match event's arrival at a
+     * consumer. At-least-once delivery, so that events are visible when written (exactly-once
+     * output becomes visible at the next checkpoint, which would dominate).
+     */
+    Latency latency(String model, String modelDir, List<String> warmUpTexts, List<String> measuredTexts, double rate,
+            Map<String, String> settings) throws Exception {
+        List<String> texts = new ArrayList<>(warmUpTexts);
+        texts.addAll(measuredTexts);
+        String run = "l" + (++runs);
+        kafka.createTopics(parallelism, "questions-" + run, "matches-" + run, "dlq-" + run);
+        Map<String, String> config = settings(run, modelDir, settings);
+        config.put("delivery.guarantee", "at-least-once");
+        Rss.resetPeak();
+        JobClient job = start(config, run);
+        double[] latencies;
+        long[] published;
+        int seen = 0;
+        double achieved;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                        KafkaClients.readCommittedConsumer(kafka.bootstrapServers(), "bench-" + run);
+                KafkaProducer<byte[], byte[]> producer = pacedProducer()) {
+            consumer.subscribe(List.of("matches-" + run, "dlq-" + run));
+            while (consumer.assignment().isEmpty()) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+            warmUp(run, producer, consumer);
+            // The measured questions follow warm-up questions at the same pace, so that the new
+            // job's first seconds (fresh ONNX Runtime sessions and arenas, measured to settle
+            // within ~25 s) are not in the figures: a job's latency is its steady state.
+            int warm = warmUpTexts.size();
+            AtomicLongArray sent = new AtomicLongArray(texts.size());
+            Thread publisher = new Thread(() -> {
+                long start = System.nanoTime();
+                for (int i = 0; i < texts.size(); i++) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    long wait;
+                    while ((wait = due - System.nanoTime()) > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    String id = (i < warm ? "w" : "m") + i;
+                    long now = System.currentTimeMillis();
+                    sent.set(i, now);
+                    producer.send(new ProducerRecord<>("questions-" + run, i % parallelism,
+                            id.getBytes(StandardCharsets.UTF_8), json(id, texts.get(i), now)));
+                }
+                producer.flush();
+            }, "bench-paced-producer");
+            long start = System.nanoTime();
+            publisher.start();
+            int expected = texts.size() - warm;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120) + (long) (texts.size() / rate * 1e9);
+            latencies = new double[expected];
+            published = new long[expected];
+            while (seen < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    long now = System.currentTimeMillis();
+                    String id = new String(r.key(), StandardCharsets.UTF_8);
+                    if (!id.startsWith("m")) {
+                        continue; // warm-up
+                    }
+                    int i = Integer.parseInt(id.substring(1));
+                    published[seen] = sent.get(i);
+                    latencies[seen++] = now - sent.get(i);
+                }
+            }
+            publisher.join();
+            achieved = texts.size() / ((System.nanoTime() - start) / 1e9);
+            if (seen < expected) {
+                throw new IllegalStateException("only " + seen + " of " + expected + " match events came back in time");
+            }
+        } finally {
+            job.cancel().get(60, TimeUnit.SECONDS);
+        }
+        Bench.log("latency by 2-s window of publish time (max ms): %s", windows(published, latencies, seen));
+        Arrays.sort(latencies);
+        return new Latency(model, "at-least-once", rate, achieved, seen, percentile(latencies, 0.50),
+                percentile(latencies, 0.95), percentile(latencies, 0.99), latencies[latencies.length - 1],
+                Rss.peakMiB());
+    }
+
+    private Map<String, String> settings(String run, String modelDir, Map<String, String> settings) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+        config.put("kafka.questions-topic", "questions-" + run);
+        config.put("kafka.matches-topic", "matches-" + run);
+        config.put("kafka.dead-letter-topic", "dlq-" + run);
+        config.put("kafka.group-id", "faq-matcher-" + run);
+        config.put("kafka.transactional-id-prefix", "faq-matcher-" + run);
+        config.put("kafka.starting-offsets", "earliest");
+        config.put("job.parallelism", Integer.toString(parallelism));
+        config.put("delivery.guarantee", "exactly-once");
+        if (modelDir != null) {
+            config.put("model.dir", modelDir);
+        }
+        config.putAll(settings);
+        return config;
+    }
+
+    private JobClient start(Map<String, String> settings, String run) throws Exception {
+        MatcherConfig config = MatcherConfig.fromMap(settings);
+        Configuration flink = new Configuration();
+        flink.set(CoreOptions.TMP_DIRS, work.resolve("flink-tmp").toAbsolutePath().toString());
+        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+        FaqMatcherJob.build(env, config);
+        return env.executeAsync("faq-matcher-bench-" + run);
+    }
+
+    /** One question per partition, answered before the measured ones (model load, FAQ bank). */
+    private void warmUp(String run, KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer) {
+        Set<String> waiting = new HashSet<>();
+        for (int p = 0; p < parallelism; p++) {
+            String id = "warm-" + p;
+            waiting.add(id);
+            producer.send(new ProducerRecord<>("questions-" + run, p, id.getBytes(StandardCharsets.UTF_8),
+                    json(id, "你好", System.currentTimeMillis())));
+        }
+        producer.flush();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                waiting.remove(new String(r.key(), StandardCharsets.UTF_8));
+            }
+        }
+        if (!waiting.isEmpty()) {
+            throw new IllegalStateException("the job did not answer its warm-up questions within 3 minutes");
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> pacedProducer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0); // each question leaves when it is asked
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(props);
+    }
+
+    private static byte[] json(String id, String text, Long ts) {
+        var node = MAPPER.createObjectNode().put("id", id).put("text", text);
+        if (ts != null) {
+            node.put("ts", ts);
+        }
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String windows(long[] published, double[] latencies, int n) {
+        if (n == 0) {
+            return "";
+        }
+        long t0 = Arrays.stream(published, 0, n).min().getAsLong();
+        Map<Long, Double> worst = new java.util.TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            worst.merge((published[i] - t0) / 2000 * 2, latencies[i], Math::max);
+        }
+        StringBuilder sb = new StringBuilder();
+        worst.forEach((w, v) -> sb.append(w).append("s:").append(Math.round(v)).append(' '));
+        return sb.toString();
+    }
+
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(p * sorted.length) - 1))];
+    }
+
+    @Override
+    public void close() {
+        kafka.close();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.faqmatch.faq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.faqmatch.event.EmbeddingFormat;
+import dev.faqmatch.event.MatchEvent;
+import dev.faqmatch.event.Question;
+import dev.faqmatch.inference.Device;
+import dev.faqmatch.inference.Embedder;
+import dev.faqmatch.inference.ModelSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class FaqMatcherTest {
+    private static Embedder embedder;
+    private static FaqIndex index;
+
+    @BeforeAll
+    static void load() {
+        embedder = Embedder.open(ModelSource.bundledDefault(), Device.CPU, 1);
+        List<FaqEntry> entries = List.of(new FaqEntry("f-1", "提前还款要手续费吗", "不收取", List.of()),
+                new FaqEntry("f-2", "怎么提高信用卡额度", "在 App 里申请", List.of()),
+                new FaqEntry("f-3", "忘记密码怎么办", "点忘记密码", List.of()));
+        index = FaqIndex.build(entries, embedder::embedTexts, 8);
+    }
+
+    @AfterAll
+    static void close() {
+        embedder.close();
+    }
+
+    @Test
+    void aRepeatedQuestionIsAnsweredFromTheCacheWithTheSameMatches() throws Exception {
+        try (FaqMatcher matcher = new FaqMatcher("test", embedder, index,
+                new FaqMatcher.Options(2, 0.5, EmbeddingFormat.JSON, 8, Duration.ofMillis(5), 16), null)) {
+            MatchEvent first = matcher.match(question("q-1", "提前把贷款还清需要额外付费吗")).get(30, TimeUnit.SECONDS);
+            MatchEvent again = matcher.match(question("q-2", "提前把贷款还清需要额外付费吗")).get(30, TimeUnit.SECONDS);
+            assertThat(matcher.cache().hits()).isEqualTo(1);
+            assertThat(matcher.cache().misses()).isEqualTo(1);
+            assertThat(again.id()).isEqualTo("q-2");
+            assertThat(again.matches()).isEqualTo(first.matches());
+            assertThat(again.embedding()).containsExactly(first.embedding());
+            assertThat(first.matches().get(0).faqId()).isEqualTo("f-1");
+        }
+    }
+
+    @Test
+    void withoutACacheEveryQuestionRunsTheModel() throws Exception {
+        try (FaqMatcher matcher = new FaqMatcher("test", embedder, index,
+                new FaqMatcher.Options(2, 0.5, EmbeddingFormat.NONE, 8, Duration.ofMillis(5)), null)) {
+            matcher.match(question("q-1", "忘记密码了")).get(30, TimeUnit.SECONDS);
+            matcher.match(question("q-2", "忘记密码了")).get(30, TimeUnit.SECONDS);
+            assertThat(matcher.cache().hits()).isZero();
+        }
+    }
+
+    private static Question question(String id, String text) {
+        return new Question(id, text, null, null, null, System.currentTimeMillis() * 1000);
+    }
+}
