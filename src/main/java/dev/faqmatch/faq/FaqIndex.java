@@ -97,9 +97,9 @@ public final class FaqIndex {
     }
 
     /**
-     * Four independent sums: one running sum is a chain of dependent adds (the JIT may not
-     * reorder float additions), which made top-k over a 227-entry bank of dim 512 cost ~5% of a
-     * model run per question; four chains keep the FPU busy.
+     * Four independent sums instead of one chain of dependent float adds (which the JIT may not
+     * reorder). Measured small: top-k over the 227-entry sample bank at dim 512 went from 82 to
+     * 77 us of CPU per question, against ~3 ms for the model run.
      */
     private static float dot(float[] m, int base, float[] q, int dim) {
         float s0 = 0;

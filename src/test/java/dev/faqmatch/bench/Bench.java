@@ -194,8 +194,8 @@ public final class Bench {
                 int from = Math.max(0, Math.min(o.e2e, all.size() - n));
                 List<String> measured = BenchTexts.first(all.subList(from, all.size()), n);
                 // warm-up questions from the throughput run's texts: a new job has a new cache
-                List<String> warmUp = BenchTexts.first(all, (int) (rate * Math.min(o.latencySeconds,
-                        EndToEndBench.LATENCY_WARM_UP_SECONDS)));
+                List<String> warmUp = BenchTexts.first(all.subList(0, Math.min(o.e2e, all.size())),
+                        (int) (rate * Math.min(o.latencySeconds, EndToEndBench.LATENCY_WARM_UP_SECONDS)));
                 report.latencyFp32 = e2e.latency(fp32.spec().name(), null, warmUp, measured, rate, settings);
                 log("latency %s at %.1f/s: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms", fp32.spec().name(), rate,
                         report.latencyFp32.p50(), report.latencyFp32.p95(), report.latencyFp32.p99());
