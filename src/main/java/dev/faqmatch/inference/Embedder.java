@@ -127,8 +127,29 @@ public final class Embedder implements AutoCloseable {
     }
 
     private static OrtSession createSession(byte[] onnx, Device device, int threads) throws OrtException {
+        try {
+            return createSession(onnx, device, threads, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        } catch (OrtException allOpt) {
+            // ONNX Runtime 1.23's last optimization level breaks some valid graphs: an fp16 BERT from
+            // deploy/export-model.py on the CPU fails in its layer-norm fusion after the CPU provider
+            // inserted casts. The level below it loads them; a model that is really broken fails
+            // there too, and the first error is the one reported.
+            try {
+                OrtSession session = createSession(onnx, device, threads, OrtSession.SessionOptions.OptLevel.LAYOUT_OPT);
+                LOG.warn("ONNX Runtime could not apply all graph optimizations to the model on {} ({}); it runs with"
+                        + " the level below (LAYOUT_OPT)", device, firstLine(allOpt.getMessage()));
+                return session;
+            } catch (OrtException layoutOpt) {
+                allOpt.addSuppressed(layoutOpt);
+                throw allOpt;
+            }
+        }
+    }
+
+    private static OrtSession createSession(byte[] onnx, Device device, int threads,
+            OrtSession.SessionOptions.OptLevel level) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setOptimizationLevel(level);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);

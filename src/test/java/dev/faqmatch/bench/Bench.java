@@ -1,5 +1,6 @@
 package dev.faqmatch.bench;
 
+import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.eval.Correlation;
 import dev.faqmatch.eval.PairFile;
 import dev.faqmatch.eval.PairScores;
@@ -39,8 +40,8 @@ public final class Bench {
         int e2e = 20_000;
         int e2eWarmUp = 6000;
         int latencySeconds = 60;
-        /** 0: the best length-bucketed batch size of the ceiling sweep. */
-        int batchMaxSize = 0;
+        /** The job's batch size: its default unless --batch.max-size says otherwise. */
+        int batchMaxSize = MatcherConfig.fromMap(Map.of()).batchMaxSize;
         Duration batchMaxDelay = Duration.ofMillis(10);
         int cacheEntries = 4096;
         double zipf = 1.0;
@@ -120,14 +121,11 @@ public final class Bench {
 
         // 1. ceiling: raw ONNX Runtime on pre-tokenized text
         report.ceilingFp32 = ceiling(o, fp32, texts, report, true);
-        if (o.batchMaxSize == 0) {
-            // run the pipeline the way the ceiling found fastest
-            o.batchMaxSize = report.ceilingFp32.sweep().stream().filter(OrtCeiling.Point::bucketed)
-                    .max(java.util.Comparator.comparingDouble(OrtCeiling.Point::perSecond))
-                    .map(OrtCeiling.Point::batch).orElse(32);
-            log("batch.max-size %d for the inference layer and the job (the best length-bucketed batch of the sweep)",
-                    o.batchMaxSize);
-        }
+        // The pipeline runs as shipped (or as --batch.max-size says), not tuned to this sweep.
+        log("batch.max-size %d for the inference layer and the job; the sweep's fastest length-bucketed batch: %s",
+                o.batchMaxSize, report.ceilingFp32.sweep().stream().filter(OrtCeiling.Point::bucketed)
+                        .max(java.util.Comparator.comparingDouble(OrtCeiling.Point::perSecond))
+                        .map(p -> Integer.toString(p.batch())).orElse("-"));
 
         if (int8 != null) {
             report.ceilingInt8 = ceiling(o, int8, texts, report, false);
@@ -229,7 +227,7 @@ public final class Bench {
                 tokens.subList(0, Math.min(tokens.size(), o.sweepTexts)), o.cores)) {
             List<OrtCeiling.Layout> layouts = sweep ? List.of(OrtCeiling.Layout.values())
                     : List.of(OrtCeiling.Layout.SESSION_PER_CORE);
-            List<Integer> batches = sweep ? o.batches : List.of(1, o.batchMaxSize > 0 ? o.batchMaxSize : 32);
+            List<Integer> batches = sweep ? o.batches : List.of(1, o.batchMaxSize);
             for (OrtCeiling.Layout layout : layouts) {
                 for (int batch : batches) {
                     for (boolean bucketed : batch > 1 ? List.of(false, true) : List.of(false)) {

@@ -26,10 +26,10 @@ class MatcherConfigTest {
         assertThat(c.modelDir).isEmpty();
         assertThat(c.faqBank).isEqualTo("classpath:samples/faq-bank.jsonl");
         assertThat(c.device).isEqualTo("auto");
-        assertThat(c.batchMaxSize).isEqualTo(32);
+        assertThat(c.batchMaxSize).isEqualTo(64);
         assertThat(c.batchMaxDelay).isEqualTo(Duration.ofMillis(10));
         assertThat(c.asyncTimeout).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.asyncCapacity).isEqualTo(128);
+        assertThat(c.asyncCapacity).isEqualTo(256);
         assertThat(c.topK).isEqualTo(3);
         assertThat(c.minScore).isEqualTo(0.5);
         assertThat(c.embeddingFormat).isEqualTo(EmbeddingFormat.JSON);
@@ -241,7 +241,7 @@ class MatcherConfigTest {
     void emptyYamlMeansDefaults(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("empty.yaml");
         Files.writeString(file, "");
-        assertThat(MatcherConfig.fromArgs(new String[] {"--config", file.toString()}).batchMaxSize).isEqualTo(32);
+        assertThat(MatcherConfig.fromArgs(new String[] {"--config", file.toString()}).batchMaxSize).isEqualTo(64);
     }
 
     @Test

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Tests deploy/export-model.py end to end (ExportedModelIT): exports a randomly initialised BERT of
+# the finance target's shape, then checks that the job's inference code scores it as PyTorch does.
+# Needs Python 3.11 and the packages of deploy/requirements-export.txt, which it installs into
+# target/export-venv unless PYTHON names an interpreter that has them. CI does not run this.
+#   deploy/export-check.sh [PYTHON]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=${1:-}
+if [[ -z "$python" ]]; then
+  venv=target/export-venv
+  if [[ ! -x "$venv/bin/python" ]]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q -r deploy/requirements-export.txt
+  fi
+  python=$PWD/$venv/bin/python
+fi
+mvn -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ExportedModelIT \
+  -Dexport.python="$python" | grep -E "^(model|pooling|graph|ONNX Runtime|max abs|wrote|PyTorch|\||lcqmc)|Tests run:|FAIL|BUILD"
