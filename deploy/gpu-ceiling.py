@@ -5,7 +5,7 @@ with random weights (speed does not depend on them), fp32 and fp16, batch 16/64/
 and 256, through PyTorch and, when onnxruntime-gpu is installed, ONNX Runtime's CUDA provider.
 
     python3 deploy/gpu-ceiling.py [--iters 30] [--json out.json]
-    python3 deploy/gpu-ceiling.py --device cpu --iters 2   # a smoke test of the script without a GPU
+    python3 deploy/gpu-ceiling.py --device cpu --iters 1 --batches 2 --seqs 8   # smoke test, no GPU
 
 Needs torch with CUDA and transformers; onnx + onnxruntime-gpu for the ONNX Runtime rows. Prints a
 Markdown table (sentences/s and ms per batch) to paste beside the seed model card's figure
@@ -95,6 +95,8 @@ def main():
     parser.add_argument("--iters", type=int, default=30)
     parser.add_argument("--json")
     parser.add_argument("--device", choices=["cuda", "cpu"], default="cuda")
+    parser.add_argument("--batches", type=lambda v: [int(x) for x in v.split(",")], default=list(BATCHES))
+    parser.add_argument("--seqs", type=lambda v: [int(x) for x in v.split(",")], default=list(SEQS))
     args = parser.parse_args()
     if args.device == "cuda" and not torch.cuda.is_available():
         raise SystemExit("no CUDA device visible to torch; --device cpu runs the script on the CPU (a smoke test)")
@@ -107,8 +109,8 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         for dtype in (torch.float32, torch.float16):
             m = model(dtype, args.device)
-            for seq in SEQS:
-                for batch in BATCHES:
+            for seq in args.seqs:
+                for batch in args.batches:
                     engines = [("PyTorch", lambda: time_torch(m, batch, seq, args.iters, args.device))]
                     if with_ort:
                         engines.append((f"ONNX Runtime {args.device.upper()}",

@@ -40,6 +40,8 @@ public final class Bench {
         int e2e = 20_000;
         int e2eWarmUp = 6000;
         int latencySeconds = 60;
+        /** 0: half the end-to-end maximum just measured. */
+        double latencyRate = 0;
         /** The job's batch size: its default unless --batch.max-size says otherwise. */
         int batchMaxSize = MatcherConfig.fromMap(Map.of()).batchMaxSize;
         Duration batchMaxDelay = Duration.ofMillis(10);
@@ -67,6 +69,7 @@ public final class Bench {
                     case "--e2e" -> o.e2e = Integer.parseInt(args[++i]);
                     case "--e2e-warm-up" -> o.e2eWarmUp = Integer.parseInt(args[++i]);
                     case "--latency-seconds" -> o.latencySeconds = Integer.parseInt(args[++i]);
+                    case "--latency-rate" -> o.latencyRate = Double.parseDouble(args[++i]);
                     case "--batch.max-size" -> o.batchMaxSize = Integer.parseInt(args[++i]);
                     case "--batch.max-delay-ms" -> o.batchMaxDelay = Duration.ofMillis(Long.parseLong(args[++i]));
                     case "--cache" -> o.cacheEntries = Integer.parseInt(args[++i]);
@@ -187,7 +190,7 @@ public final class Bench {
                 report.e2eFp32 = e2e.throughput(fp32.spec().name(), null, e2eTexts, settings);
                 log("end to end %s: %.1f/s over %d questions (peak RSS %.0f MiB)", fp32.spec().name(),
                         report.e2eFp32.perSecond(), o.e2e, report.e2eFp32.rssPeakMiB());
-                double rate = report.e2eFp32.perSecond() / 2;
+                double rate = o.latencyRate > 0 ? o.latencyRate : report.e2eFp32.perSecond() / 2;
                 int n = (int) Math.max(50, rate * o.latencySeconds);
                 int from = Math.max(0, Math.min(o.e2e, all.size() - n));
                 List<String> measured = BenchTexts.first(all.subList(from, all.size()), n);

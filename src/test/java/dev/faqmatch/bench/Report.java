@@ -192,9 +192,10 @@ final class Report {
                     r.perSecond(), fmt(r.vsCeiling()), fmt(r.vsBucketedCeiling()), fmt(r.vsPeer()), r.note()));
         }
         if (latencyFp32 != null) {
-            sb.append(String.format(Locale.ROOT, "%nLatency publish -> match event at %.1f questions/s (half the end-to-end"
-                            + " maximum; achieved %.1f/s, %d questions, %s): p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                    latencyFp32.targetRate(), latencyFp32.achievedRate(), latencyFp32.questions(), latencyFp32.delivery(),
+            sb.append(String.format(Locale.ROOT, "%nLatency publish -> match event at %.1f questions/s (%s"
+                            + "; achieved %.1f/s, %d questions, %s): p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                    latencyFp32.targetRate(), options.latencyRate > 0 ? "--latency-rate" : "half the end-to-end maximum",
+                    latencyFp32.achievedRate(), latencyFp32.questions(), latencyFp32.delivery(),
                     latencyFp32.p50(), latencyFp32.p95(), latencyFp32.p99(), latencyFp32.max()));
         }
         if (e2eFp32 != null) {
