@@ -345,14 +345,11 @@ def check_against_torch(model, tokenizer, onnx_path: Path, spec: dict, fp16: boo
     session = ort.InferenceSession(str(onnx_path), providers=providers)
     print(f"ONNX Runtime {ort.__version__} on {session.get_providers()[0]}")
 
-    texts = [t.lower() for t in SAMPLES] if spec["lowercase"] else list(SAMPLES)
     worst = 0.0
     # The whole padded batch, then each text alone (other shapes than the export's).
-    for batch_texts in [texts] + [[t] for t in texts]:
-        feeds = model_inputs(tokenizer(batch_texts, padding=True, truncation=True, max_length=spec["max_seq_len"],
-                                       return_tensors="np"))
-        with torch.no_grad():
-            expected = model(**{k: torch.from_numpy(v) for k, v in feeds.items()}).last_hidden_state.numpy()
+    for batch_texts in [SAMPLES] + [[t] for t in SAMPLES]:
+        feeds = encode(tokenizer, spec, batch_texts)
+        expected = torch_hidden(model, feeds)
         (actual,) = session.run([OUTPUT], feeds)
         if actual.dtype != np.float32:
             sys.exit(f"the graph's output is {actual.dtype}; the Java side reads float32")
@@ -383,15 +380,23 @@ def read_pairs(path: str, limit: int) -> tuple[list[str], list[str], np.ndarray]
     return first, second, np.array(labels)
 
 
+def encode(tokenizer, spec: dict, texts: list[str]) -> dict[str, np.ndarray]:
+    """A padded batch as the Java side builds it: lower-cased first where model.json says so."""
+    texts = [t.lower() for t in texts] if spec["lowercase"] else list(texts)
+    return model_inputs(tokenizer(texts, padding=True, truncation=True, max_length=spec["max_seq_len"],
+                                  return_tensors="np"))
+
+
+def torch_hidden(model, feeds: dict[str, np.ndarray]) -> np.ndarray:
+    with torch.no_grad():
+        return model(**{k: torch.from_numpy(v) for k, v in feeds.items()}).last_hidden_state.numpy()
+
+
 def torch_embed(model, tokenizer, spec: dict, texts: list[str], batch: int = 32) -> np.ndarray:
-    texts = [t.lower() for t in texts] if spec["lowercase"] else texts
     out = []
     for start in range(0, len(texts), batch):
-        feeds = model_inputs(tokenizer(texts[start:start + batch], padding=True, truncation=True,
-                                       max_length=spec["max_seq_len"], return_tensors="np"))
-        with torch.no_grad():
-            hidden = model(**{k: torch.from_numpy(v) for k, v in feeds.items()}).last_hidden_state.numpy()
-        out.append(pool(hidden, feeds["attention_mask"], spec["pooling"], True))
+        feeds = encode(tokenizer, spec, texts[start:start + batch])
+        out.append(pool(torch_hidden(model, feeds), feeds["attention_mask"], spec["pooling"], True))
     return np.concatenate(out)
 
 

@@ -43,7 +43,7 @@ public final class Bench {
         /** 0: half the end-to-end maximum just measured. */
         double latencyRate = 0;
         /** The job's batch size: its default unless --batch.max-size says otherwise. */
-        int batchMaxSize = MatcherConfig.fromMap(Map.of()).batchMaxSize;
+        int batchMaxSize = MatcherConfig.BATCH_MAX_SIZE.parse(null);
         Duration batchMaxDelay = Duration.ofMillis(10);
         int cacheEntries = 4096;
         double zipf = 1.0;

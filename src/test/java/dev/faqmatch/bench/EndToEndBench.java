@@ -23,7 +23,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -106,7 +105,6 @@ final class EndToEndBench implements AutoCloseable {
         Configuration config = new Configuration();
         config.set(CoreOptions.TMP_DIRS, work.resolve("flink-tmp").toAbsolutePath().toString());
         config.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        config.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config)
                 .setNumTaskManagers(1)
