@@ -80,7 +80,7 @@ public final class MatcherConfig implements Serializable {
             "ONNX Runtime threads per session; 0 = cores / parallelism (at least 1).");
     public static final Setting<Integer> BATCH_MAX_SIZE = Setting.integer("batch.max-size", 64, 1, 1024,
             "Most questions embedded in one model run.");
-    public static final Setting<Duration> BATCH_MAX_DELAY = Setting.duration("batch.max-delay", "10ms",
+    public static final Setting<Duration> BATCH_MAX_DELAY = Setting.duration("batch.max-delay", "25ms",
             Duration.ZERO, Duration.ofSeconds(10), "Longest a question waits for its batch to fill.");
     public static final Setting<Duration> ASYNC_TIMEOUT = Setting.duration("async.timeout", "30s",
             Duration.ofMillis(100), Duration.ofHours(1),

@@ -44,7 +44,8 @@ public final class Bench {
         double latencyRate = 0;
         /** The job's batch size: its default unless --batch.max-size says otherwise. */
         int batchMaxSize = MatcherConfig.BATCH_MAX_SIZE.parse(null);
-        Duration batchMaxDelay = Duration.ofMillis(10);
+        /** The job's batching delay: its default unless --batch.max-delay-ms says otherwise. */
+        Duration batchMaxDelay = MatcherConfig.BATCH_MAX_DELAY.parse(null);
         int cacheEntries = 4096;
         double zipf = 1.0;
         boolean peer = true;

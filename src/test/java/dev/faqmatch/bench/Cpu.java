@@ -40,6 +40,23 @@ final class Cpu {
         }
     }
 
+    /**
+     * CPU time the whole machine spent busy, all processes (user, nice, system, irq, softirq of
+     * /proc/stat's first line), and the time the hypervisor gave this machine's CPUs to others
+     * (steal); zeros where unreadable.
+     */
+    static long[] machineBusyAndStealNanos() {
+        try (var lines = Files.lines(Path.of("/proc/stat"))) {
+            String[] f = lines.findFirst().orElse("").trim().split("\\s+");
+            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                    + Long.parseLong(f[7]);
+            long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+            return new long[] {busy * 1_000_000_000L / TICKS, steal * 1_000_000_000L / TICKS};
+        } catch (IOException | RuntimeException e) {
+            return new long[2];
+        }
+    }
+
     /** Milliseconds the collectors and the JIT compilers reported so far (GC pauses are wall time). */
     static Map<String, Long> gcAndJitMillis() {
         Map<String, Long> out = new LinkedHashMap<>();

@@ -18,8 +18,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -52,20 +54,50 @@ final class EndToEndBench implements AutoCloseable {
      * @param jobCpuMsPerQuestion CPU time of this JVM (Flink, the job, ONNX Runtime) per question,
      *     between the first and the last match event a consumer sees
      * @param brokerCpuMsPerQuestion the same for the Kafka broker process
+     * @param restCores cores the rest of the machine (other processes) used meanwhile
      * @param rssSamplesMiB this JVM's resident memory, sampled every 2 s while questions flow
      */
     record Throughput(String model, String delivery, int questions, double seconds, double perSecond,
             double repeatShare, double rssBeforeMiB, double rssPeakMiB, double rssEndMiB, double jobCpuMsPerQuestion,
             double brokerCpuMsPerQuestion, Map<String, Double> threadCpuMsPerQuestion,
-            Map<String, Double> gcJitMsPerQuestion, List<Double> rssSamplesMiB) {}
+            Map<String, Double> gcJitMsPerQuestion, double restCores, List<Double> rssSamplesMiB) {}
 
     /** CPU counters at one moment. */
-    private record Snapshot(long wallMillis, long jobNanos, long brokerNanos, Map<String, Long> threads,
-            Map<String, Long> gcJitMillis) {
+    private record Snapshot(long wallMillis, long jobNanos, long brokerNanos, long machineNanos, long stealNanos,
+            Map<String, Long> threads, Map<String, Long> gcJitMillis) {
         static Snapshot take(long brokerPid) {
-            return new Snapshot(System.currentTimeMillis(), Cpu.processNanos(), Cpu.processNanos(brokerPid),
-                    Cpu.byThreadGroup(), Cpu.gcAndJitMillis());
+            long[] machine = Cpu.machineBusyAndStealNanos();
+            return new Snapshot(System.currentTimeMillis(), Cpu.processNanos(), Cpu.processNanos(brokerPid), machine[0],
+                    machine[1], Cpu.byThreadGroup(), Cpu.gcAndJitMillis());
         }
+
+        /** Cores used between two snapshots: this JVM, the broker, the rest of the machine, stolen. */
+        CpuWindow until(Snapshot later, long originMillis) {
+            double wallNanos = Math.max(1, later.wallMillis - wallMillis) * 1e6;
+            double job = (later.jobNanos - jobNanos) / wallNanos;
+            double broker = (later.brokerNanos - brokerNanos) / wallNanos;
+            double machine = (later.machineNanos - machineNanos) / wallNanos;
+            return new CpuWindow((wallMillis - originMillis) / 1000.0, round2(job), round2(broker),
+                    round2(Math.max(0, machine - job - broker)), round2((later.stealNanos - stealNanos) / wallNanos),
+                    later.gcJitMillis.getOrDefault(JIT, 0L) - gcJitMillis.getOrDefault(JIT, 0L),
+                    later.gcJitMillis.getOrDefault(GC, 0L) - gcJitMillis.getOrDefault(GC, 0L));
+        }
+    }
+
+    private static final String JIT = "JIT (compilation time)";
+    private static final String GC = "GC (collection time)";
+
+    /**
+     * Cores busy in one interval, from {@code atSeconds} (since the run's first question): the job's
+     * JVM (here also the load generator), the broker, every other process of the machine (which
+     * tells whether the machine was quiet), and time the hypervisor took (steal); the JIT's and the
+     * collectors' milliseconds in it.
+     */
+    record CpuWindow(double atSeconds, double jobCores, double brokerCores, double restCores, double stealCores,
+            long jitMillis, long gcMillis) {}
+
+    private static double round2(double d) {
+        return Math.round(d * 100) / 100.0;
     }
 
     /**
@@ -91,8 +123,27 @@ final class EndToEndBench implements AutoCloseable {
         return nanos;
     }
 
+    /**
+     * @param measuredFromSeconds where the measured questions start, in the windows' time
+     * @param jobCpuMsPerQuestion CPU of this JVM per question while the measured questions flow
+     *     (the paced producer and the consumer included: they run in this JVM)
+     * @param restCores cores the rest of the machine (other processes) used meanwhile
+     * @param publisherWorstLagMs the paced producer's worst delay against its schedule
+     * @param windows latency by 2-s window of publish time, warm-up included
+     * @param cpu cores busy by 2-s window, on the same clock
+     */
     record Latency(String model, String delivery, double targetRate, double achievedRate, int questions,
-            double p50, double p95, double p99, double max, double rssPeakMiB) {}
+            double p50, double p95, double p99, double max, double rssPeakMiB, double measuredFromSeconds,
+            double jobCpuMsPerQuestion, double brokerCpuMsPerQuestion, Map<String, Double> threadCpuMsPerQuestion,
+            double restCores, double publisherWorstLagMs, List<Window> windows, List<CpuWindow> cpu) {}
+
+    /**
+     * The questions published in one 2-s window, from {@code fromSeconds} since the run's first:
+     * publish -> arrival at a consumer (median, max), and the medians of publish -> the job's sink
+     * sending the event and publish -> the broker acknowledging the question.
+     */
+    record Window(double fromSeconds, int questions, double medianMs, double maxMs, double medianToSinkMs,
+            double medianToAckMs) {}
 
     private final LocalKafka kafka;
     private final MiniCluster flink;
@@ -195,6 +246,7 @@ final class EndToEndBench implements AutoCloseable {
         double brokerCpu = Double.NaN;
         Map<String, Double> byThread = Map.of();
         Map<String, Double> gcJit = Map.of();
+        double rest = Double.NaN;
         if (a != null && b != null && b.wallMillis() > a.wallMillis()) {
             long from = a.wallMillis();
             long to = b.wallMillis();
@@ -203,10 +255,11 @@ final class EndToEndBench implements AutoCloseable {
             brokerCpu = (b.brokerNanos() - a.brokerNanos()) / 1e6 / counted;
             byThread = Cpu.perQuestion(a.threads(), b.threads(), counted);
             gcJit = Cpu.perQuestion(scale(a.gcJitMillis()), scale(b.gcJitMillis()), counted);
+            rest = a.until(b, a.wallMillis()).restCores();
         }
         return new Throughput(model, config.get("delivery.guarantee"), texts.size(), seconds,
                 (texts.size() - 1) / seconds, BenchTexts.repeatShare(texts), before, peak, Rss.currentMiB(),
-                jobCpu, brokerCpu, byThread, gcJit, rss);
+                jobCpu, brokerCpu, byThread, gcJit, rest, rss);
     }
 
     /**
@@ -219,16 +272,22 @@ final class EndToEndBench implements AutoCloseable {
             Map<String, String> settings) throws Exception {
         List<String> texts = new ArrayList<>(warmUpTexts);
         texts.addAll(measuredTexts);
+        int warm = warmUpTexts.size();
         String run = "l" + (++runs);
         kafka.createTopics(parallelism, "questions-" + run, "matches-" + run, "dlq-" + run);
         Map<String, String> config = settings(run, modelDir, settings);
         config.put("delivery.guarantee", "at-least-once");
         Rss.resetPeak();
         JobClient job = start(config, run);
-        double[] latencies;
-        long[] published;
+        // per question, by index: publish, the broker's ack, the sink's send, arrival (wall ms)
+        long[] sent = new long[texts.size()];
+        AtomicLongArray acked = new AtomicLongArray(texts.size());
+        long[] sunk = new long[texts.size()];
+        long[] arrived = new long[texts.size()];
+        List<Snapshot> snapshots = new ArrayList<>();
         int seen = 0;
         double achieved;
+        double publisherLagMs;
         try (KafkaConsumer<byte[], byte[]> consumer =
                         KafkaClients.readCommittedConsumer(kafka.bootstrapServers(), "bench-" + run);
                 KafkaProducer<byte[], byte[]> producer = pacedProducer()) {
@@ -238,11 +297,12 @@ final class EndToEndBench implements AutoCloseable {
             }
             warmUp(run, producer, consumer);
             // The measured questions follow warm-up questions at the same pace, so that a freshly
-            // started job's transient (it falls behind for its first 30-45 s at half load here,
-            // see the windows logged below) is not in the steady-state figures.
-            int warm = warmUpTexts.size();
-            AtomicLongArray sent = new AtomicLongArray(texts.size());
-            AtomicLongArray acked = new AtomicLongArray(texts.size());
+            // started job's transient (see "The first minute of a new job" in BENCHMARKS.md and
+            // the windows logged below) is not in the steady-state figures.
+            AtomicLongArray published = new AtomicLongArray(texts.size());
+            // how late the producer sent, against its schedule: a question it sent late would be
+            // timed from the late send, so a lagging load generator would hide latency
+            AtomicLong worstLag = new AtomicLong();
             Thread publisher = new Thread(() -> {
                 long start = System.nanoTime();
                 for (int i = 0; i < texts.size(); i++) {
@@ -251,9 +311,10 @@ final class EndToEndBench implements AutoCloseable {
                     while ((wait = due - System.nanoTime()) > 0) {
                         LockSupport.parkNanos(wait);
                     }
-                    String id = (i < warm ? "w" : "m") + i;
+                    worstLag.accumulateAndGet(System.nanoTime() - due, Math::max);
+                    String id = Integer.toString(i);
                     long now = System.currentTimeMillis();
-                    sent.set(i, now);
+                    published.set(i, now);
                     int index = i;
                     producer.send(new ProducerRecord<>("questions-" + run, i % parallelism,
                             id.getBytes(StandardCharsets.UTF_8), json(id, texts.get(index), now)),
@@ -263,54 +324,81 @@ final class EndToEndBench implements AutoCloseable {
             }, "bench-paced-producer");
             long start = System.nanoTime();
             Map<String, Long> gc0 = gcCounts();
+            snapshots.add(Snapshot.take(kafka.pid()));
             publisher.start();
-            int expected = texts.size() - warm;
+            long nextSample = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120) + (long) (texts.size() / rate * 1e9);
-            latencies = new double[expected];
-            published = new long[expected];
-            long[] allSent = new long[texts.size()];
-            double[] allLatencies = new double[texts.size()];
-            double[] allInJob = new double[texts.size()];
-            double[] allAcked = new double[texts.size()];
-            int all = 0;
-            while (seen < expected && System.nanoTime() < deadline) {
+            while (seen < texts.size() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     long now = System.currentTimeMillis();
+                    if (r.topic().startsWith("dlq-")) {
+                        throw new IllegalStateException("dead letter in the benchmark: " + new String(r.value(),
+                                StandardCharsets.UTF_8));
+                    }
                     String id = new String(r.key(), StandardCharsets.UTF_8);
                     if (id.startsWith("warm-")) {
                         continue;
                     }
-                    int i = Integer.parseInt(id.substring(1));
-                    allSent[all] = sent.get(i);
-                    allInJob[all] = r.timestamp() - sent.get(i); // the sink's send time
-                    allAcked[all] = acked.get(i) - sent.get(i);
-                    allLatencies[all++] = now - sent.get(i);
-                    if (!id.startsWith("m")) {
-                        continue; // warm-up
+                    int i = Integer.parseInt(id);
+                    if (arrived[i] == 0) {
+                        seen++;
                     }
-                    published[seen] = sent.get(i);
-                    latencies[seen++] = now - sent.get(i);
+                    arrived[i] = now;
+                    sunk[i] = r.timestamp(); // the sink's send time
+                }
+                if (System.nanoTime() >= nextSample) {
+                    snapshots.add(Snapshot.take(kafka.pid()));
+                    nextSample += TimeUnit.SECONDS.toNanos(2);
                 }
             }
+            snapshots.add(Snapshot.take(kafka.pid()));
             publisher.join();
-            Bench.log("latency by 2-s window from the first warm-up question (median/max ms; measured from %.0f s): %s",
-                    warm / rate, windows(allSent, allLatencies, all));
-            Bench.log("of which publish -> the job's sink sends the event, by 2-s window (median/max ms): %s",
-                    windows(allSent, allInJob, all));
-            Bench.log("of which publish -> the broker acknowledges the question, by 2-s window (median/max ms): %s",
-                    windows(allSent, allAcked, all));
+            for (int i = 0; i < texts.size(); i++) {
+                sent[i] = published.get(i);
+            }
             Bench.log("GC during the latency run: %s -> %s (collections, total ms)", gc0, gcCounts());
+            publisherLagMs = worstLag.get() / 1e6;
             achieved = texts.size() / ((System.nanoTime() - start) / 1e9);
-            if (seen < expected) {
-                throw new IllegalStateException("only " + seen + " of " + expected + " match events came back in time");
+            if (seen < texts.size()) {
+                throw new IllegalStateException("only " + seen + " of " + texts.size() + " match events came back in time");
             }
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
+        long origin = sent[0];
+        List<Window> windows = windows(sent, acked, sunk, arrived, origin);
+        List<CpuWindow> cpu = new ArrayList<>();
+        for (int i = 1; i < snapshots.size(); i++) {
+            cpu.add(snapshots.get(i - 1).until(snapshots.get(i), origin));
+        }
+        double measuredFrom = (sent[warm] - origin) / 1000.0;
+        Bench.log("latency by 2-s window of publish time (s: median/max ms; measured from %.0f s): %s", measuredFrom,
+                join(windows, w -> Math.round(w.medianMs()) + "/" + Math.round(w.maxMs())));
+        Bench.log("of which publish -> the job's sink sends the event (median ms): %s",
+                join(windows, w -> Long.toString(Math.round(w.medianToSinkMs()))));
+        Bench.log("of which publish -> the broker acknowledges the question (median ms): %s",
+                join(windows, w -> Long.toString(Math.round(w.medianToAckMs()))));
+        Bench.log("cores busy by 2-s window (s: this JVM/broker/rest of the machine/steal, JIT ms): %s",
+                cpu.stream().map(c -> Math.round(c.atSeconds()) + "s:" + c.jobCores() + "/" + c.brokerCores() + "/"
+                        + c.restCores() + "/" + c.stealCores() + "," + c.jitMillis()).collect(Collectors.joining(" ")));
+
+        double[] latencies = new double[texts.size() - warm];
+        for (int i = warm; i < texts.size(); i++) {
+            latencies[i - warm] = arrived[i] - sent[i];
+        }
         Arrays.sort(latencies);
-        return new Latency(model, "at-least-once", rate, achieved, seen, percentile(latencies, 0.50),
+        // CPU while the measured questions flow: snapshots from the first measured publish on
+        Snapshot a = snapshots.stream().filter(sn -> sn.wallMillis() >= sent[warm]).findFirst()
+                .orElse(snapshots.get(snapshots.size() - 1));
+        Snapshot b = snapshots.get(snapshots.size() - 1);
+        int counted = (int) Math.max(1, Arrays.stream(arrived).filter(t -> t >= a.wallMillis() && t < b.wallMillis())
+                .count());
+        return new Latency(model, "at-least-once", rate, achieved, latencies.length, percentile(latencies, 0.50),
                 percentile(latencies, 0.95), percentile(latencies, 0.99), latencies[latencies.length - 1],
-                Rss.peakMiB());
+                Rss.peakMiB(), measuredFrom, round2((b.jobNanos() - a.jobNanos()) / 1e6 / counted),
+                round2((b.brokerNanos() - a.brokerNanos()) / 1e6 / counted),
+                Cpu.perQuestion(a.threads(), b.threads(), counted), a.until(b, origin).restCores(),
+                Math.round(publisherLagMs * 10) / 10.0, windows, cpu);
     }
 
     private Map<String, String> settings(String run, String modelDir, Map<String, String> settings) {
@@ -393,22 +481,25 @@ final class EndToEndBench implements AutoCloseable {
         return out;
     }
 
-    private static String windows(long[] published, double[] latencies, int n) {
-        if (n == 0) {
-            return "";
+    private static List<Window> windows(long[] sent, AtomicLongArray acked, long[] sunk, long[] arrived, long origin) {
+        Map<Long, List<Integer>> byWindow = new java.util.TreeMap<>();
+        for (int i = 0; i < sent.length; i++) {
+            byWindow.computeIfAbsent((sent[i] - origin) / 2000 * 2, w -> new ArrayList<>()).add(i);
         }
-        long t0 = Arrays.stream(published, 0, n).min().getAsLong();
-        Map<Long, List<Double>> byWindow = new java.util.TreeMap<>();
-        for (int i = 0; i < n; i++) {
-            byWindow.computeIfAbsent((published[i] - t0) / 2000 * 2, w -> new ArrayList<>()).add(latencies[i]);
-        }
-        StringBuilder sb = new StringBuilder();
-        byWindow.forEach((w, values) -> {
-            double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            sb.append(w).append("s:").append(Math.round(percentile(sorted, 0.5))).append('/')
-                    .append(Math.round(sorted[sorted.length - 1])).append(' ');
+        List<Window> out = new ArrayList<>();
+        byWindow.forEach((w, questions) -> {
+            double[] total = questions.stream().mapToDouble(i -> arrived[i] - sent[i]).sorted().toArray();
+            double[] toSink = questions.stream().mapToDouble(i -> sunk[i] - sent[i]).sorted().toArray();
+            double[] toAck = questions.stream().mapToDouble(i -> acked.get(i) - sent[i]).sorted().toArray();
+            out.add(new Window(w, questions.size(), percentile(total, 0.5), total[total.length - 1],
+                    percentile(toSink, 0.5), percentile(toAck, 0.5)));
         });
-        return sb.toString();
+        return out;
+    }
+
+    private static String join(List<Window> windows, java.util.function.Function<Window, String> value) {
+        return windows.stream().map(w -> Math.round(w.fromSeconds()) + "s:" + value.apply(w))
+                .collect(Collectors.joining(" "));
     }
 
     static double percentile(double[] sorted, double p) {

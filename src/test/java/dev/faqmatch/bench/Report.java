@@ -93,7 +93,8 @@ final class Report {
         System.out.println();
         System.out.println(table);
         plots();
-        System.out.println("Wrote " + options.out.resolve("bench.json") + ", bench.md, throughput-vs-batch.png, latency.png");
+        System.out.println("Wrote " + options.out.resolve("bench.json") + ", bench.md, throughput-vs-batch.png, latency.png,"
+                + " latency-over-time.png");
     }
 
     private List<Row> rows() {
@@ -193,10 +194,17 @@ final class Report {
         }
         if (latencyFp32 != null) {
             sb.append(String.format(Locale.ROOT, "%nLatency publish -> match event at %.1f questions/s (%s"
-                            + "; achieved %.1f/s, %d questions, %s): p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                            + "; achieved %.1f/s, %d questions, %s): p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms"
+                            + " (the paced producer's worst lag behind its schedule: %.1f ms)%n",
                     latencyFp32.targetRate(), options.latencyRate > 0 ? "--latency-rate" : "half the end-to-end maximum",
                     latencyFp32.achievedRate(), latencyFp32.questions(), latencyFp32.delivery(),
-                    latencyFp32.p50(), latencyFp32.p95(), latencyFp32.p99(), latencyFp32.max()));
+                    latencyFp32.p50(), latencyFp32.p95(), latencyFp32.p99(), latencyFp32.max(),
+                    latencyFp32.publisherWorstLagMs()));
+            sb.append(String.format(Locale.ROOT, "%nCPU per question at that rate: %.2f ms in the job's JVM (with the"
+                            + " paced producer and the consumer, which run in it), %.2f ms in the broker; the rest of the"
+                            + " machine used %.2f cores meanwhile (%s)%n",
+                    latencyFp32.jobCpuMsPerQuestion(), latencyFp32.brokerCpuMsPerQuestion(), latencyFp32.restCores(),
+                    threads(latencyFp32.threadCpuMsPerQuestion())));
         }
         if (e2eFp32 != null) {
             sb.append(String.format(Locale.ROOT, "%nTaskManager (this JVM) RSS: %.0f MiB before the job, peak %.0f MiB"
@@ -212,6 +220,8 @@ final class Report {
                             + " Kafka clients, tokenizer, ONNX Runtime), %.2f ms in the Kafka broker; ONNX Runtime alone"
                             + " (ceiling, per CPU-second) %.2f ms per text%n",
                     e2eFp32.jobCpuMsPerQuestion(), e2eFp32.brokerCpuMsPerQuestion(), ortMs));
+            sb.append(String.format(Locale.ROOT, "(the rest of the machine, other processes, used %.2f cores meanwhile)%n",
+                    e2eFp32.restCores()));
             double javaThreads = e2eFp32.threadCpuMsPerQuestion().values().stream().mapToDouble(Double::doubleValue).sum();
             sb.append("\n| job JVM thread (group) | CPU ms per question |\n|---|---:|\n");
             e2eFp32.threadCpuMsPerQuestion().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "| %s | %.3f |%n", k, v)));
@@ -295,7 +305,68 @@ final class Report {
             plot.setBackgroundPaint(Color.WHITE);
             plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
             ChartUtils.saveChartAsPNG(options.out.resolve("latency.png").toFile(), chart, 700, 440);
+            latencyOverTime();
         }
+    }
+
+    /** Median and worst latency by 2-s window, warm-up included, with where the measurement starts. */
+    private void latencyOverTime() throws IOException {
+        XYSeries median = new XYSeries("median");
+        XYSeries max = new XYSeries("max");
+        XYSeries toSink = new XYSeries("median, publish -> the job's sink sends");
+        for (EndToEndBench.Window w : latencyFp32.windows()) {
+            median.add(w.fromSeconds(), Math.max(1, w.medianMs()));
+            max.add(w.fromSeconds(), Math.max(1, w.maxMs()));
+            toSink.add(w.fromSeconds(), Math.max(1, w.medianToSinkMs()));
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(median);
+        data.addSeries(toSink);
+        data.addSeries(max);
+        JFreeChart chart = ChartFactory.createXYLineChart(String.format(Locale.ROOT,
+                        "Latency by 2-s window at %.0f questions/s, from a new job's first question",
+                        latencyFp32.targetRate()),
+                "seconds since the first question (published)", "ms", data, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        LogAxis y = new LogAxis("ms (log scale)");
+        y.setBase(2);
+        y.setTickUnit(new NumberTickUnit(1));
+        y.setNumberFormatOverride(new java.text.DecimalFormat("0"));
+        plot.setRangeAxis(y);
+        var start = new org.jfree.chart.plot.ValueMarker(latencyFp32.measuredFromSeconds());
+        start.setPaint(Color.DARK_GRAY);
+        start.setLabel("measured from here");
+        start.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+        start.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+        plot.addDomainMarker(start);
+        if (inferenceFp32 != null) {
+            var bound = new org.jfree.chart.plot.ValueMarker(
+                    2 * (options.batchMaxDelay.toMillis() + inferenceFp32.fullBatchMillis()));
+            bound.setPaint(new Color(0xd62728));
+            bound.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f}, 0f));
+            bound.setLabel("p99 bound");
+            bound.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+            bound.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
+            plot.addRangeMarker(bound);
+        }
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        Color[] colors = {new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xff7f0e)};
+        for (int i = 0; i < colors.length; i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+            renderer.setSeriesPaint(i, colors[i]);
+        }
+        plot.setRenderer(renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        ChartUtils.saveChartAsPNG(options.out.resolve("latency-over-time.png").toFile(), chart, 900, 480);
+    }
+
+    private static String threads(Map<String, Double> msPerQuestion) {
+        StringBuilder sb = new StringBuilder();
+        msPerQuestion.entrySet().stream().limit(4).forEach(e -> sb.append(sb.isEmpty() ? "" : ", ")
+                .append(e.getKey()).append(String.format(Locale.ROOT, " %.3f", e.getValue())));
+        return sb.toString();
     }
 
     private static XYSeries flat(String name, double y, double maxBatch) {

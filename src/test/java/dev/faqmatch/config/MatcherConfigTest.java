@@ -27,7 +27,7 @@ class MatcherConfigTest {
         assertThat(c.faqBank).isEqualTo("classpath:samples/faq-bank.jsonl");
         assertThat(c.device).isEqualTo("auto");
         assertThat(c.batchMaxSize).isEqualTo(64);
-        assertThat(c.batchMaxDelay).isEqualTo(Duration.ofMillis(10));
+        assertThat(c.batchMaxDelay).isEqualTo(Duration.ofMillis(25));
         assertThat(c.asyncTimeout).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.asyncCapacity).isEqualTo(256);
         assertThat(c.topK).isEqualTo(3);
