@@ -3,7 +3,8 @@
 # ../shared/data/atec/ATEC.test.data), the model's ONNX Runtime ceiling, the inference layer,
 # the whole job end to end (a real Kafka broker, the job on a local Flink cluster) and
 # langchain4j's in-process model as the peer, fp32 and int8. Prints one table and writes
-# target/bench/{bench.json,bench.md,throughput-vs-batch.png,latency.png}. About 10 minutes on 2 cores.
+# target/bench/{bench.json,bench.md,throughput-vs-batch.png,latency.png,latency-over-time.png}.
+# About 7 minutes on 2 cores.
 #
 #   deploy/bench.sh                      # the full run
 #   deploy/bench.sh --quick              # a smoke run with few questions (1-2 minutes)
@@ -15,8 +16,10 @@
 # --set KEY=VALUE (a job setting for the end-to-end runs, e.g. --set output.embedding=base64),
 # --run-costs 0,8,32 (also measure LengthBuckets run costs in the ceiling).
 #
-# Measure on a quiet machine: the figures are CPU-bound, and other work on the cores lowers them
-# (the ratios within one run hold better than the absolute figures).
+# Measure on a quiet machine and leave it alone meanwhile: the figures are CPU-bound, and other
+# work on the cores lowers them (the ratios within one run hold better than the absolute figures);
+# at half load the cores are ~85% busy, so even a short command shows in the latency tail. The
+# tool logs the cores other processes used, by 2-s window, to tell such a run apart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -31,6 +32,7 @@ final class Report {
     private final Bench.Options options;
     private final String startedAt = Instant.now().toString();
     private final String loadAtStart = loadAverage();
+    private final List<String> plotted = new ArrayList<>();
 
     Bench.OrtCeilingSweep ceilingFp32;
     Bench.OrtCeilingSweep ceilingInt8;
@@ -93,8 +95,8 @@ final class Report {
         System.out.println();
         System.out.println(table);
         plots();
-        System.out.println("Wrote " + options.out.resolve("bench.json") + ", bench.md, throughput-vs-batch.png, latency.png,"
-                + " latency-over-time.png");
+        System.out.println("Wrote bench.json, bench.md" + plotted.stream().map(f -> ", " + f).collect(Collectors.joining())
+                + " in " + options.out);
     }
 
     private List<Row> rows() {
@@ -285,7 +287,7 @@ final class Report {
             plot.setBackgroundPaint(Color.WHITE);
             plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
             plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-            ChartUtils.saveChartAsPNG(options.out.resolve("throughput-vs-batch.png").toFile(), chart, 900, 520);
+            save(chart, "throughput-vs-batch.png", 900, 520);
         }
         if (latencyFp32 != null) {
             DefaultCategoryDataset data = new DefaultCategoryDataset();
@@ -304,7 +306,7 @@ final class Report {
             CategoryPlot plot = chart.getCategoryPlot();
             plot.setBackgroundPaint(Color.WHITE);
             plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-            ChartUtils.saveChartAsPNG(options.out.resolve("latency.png").toFile(), chart, 700, 440);
+            save(chart, "latency.png", 700, 440);
             latencyOverTime();
         }
     }
@@ -359,7 +361,7 @@ final class Report {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        ChartUtils.saveChartAsPNG(options.out.resolve("latency-over-time.png").toFile(), chart, 900, 480);
+        save(chart, "latency-over-time.png", 900, 480);
     }
 
     private static String threads(Map<String, Double> msPerQuestion) {
@@ -367,6 +369,11 @@ final class Report {
         msPerQuestion.entrySet().stream().limit(4).forEach(e -> sb.append(sb.isEmpty() ? "" : ", ")
                 .append(e.getKey()).append(String.format(Locale.ROOT, " %.3f", e.getValue())));
         return sb.toString();
+    }
+
+    private void save(JFreeChart chart, String file, int width, int height) throws IOException {
+        ChartUtils.saveChartAsPNG(options.out.resolve(file).toFile(), chart, width, height);
+        plotted.add(file);
     }
 
     private static XYSeries flat(String name, double y, double maxBatch) {
