@@ -279,7 +279,8 @@ final class EndToEndBench implements AutoCloseable {
         config.put("delivery.guarantee", "at-least-once");
         Rss.resetPeak();
         JobClient job = start(config, run);
-        // per question, by index: publish, the broker's ack, the sink's send, arrival (wall ms)
+        // per question, by index: publish, the broker's ack, the sink's send, arrival (wall ms);
+        // 'sent' is written by the publisher thread and read after it has been joined
         long[] sent = new long[texts.size()];
         AtomicLongArray acked = new AtomicLongArray(texts.size());
         long[] sunk = new long[texts.size()];
@@ -299,7 +300,6 @@ final class EndToEndBench implements AutoCloseable {
             // The measured questions follow warm-up questions at the same pace, so that a freshly
             // started job's transient (see "The first minute of a new job" in BENCHMARKS.md and
             // the windows logged below) is not in the steady-state figures.
-            AtomicLongArray published = new AtomicLongArray(texts.size());
             // how late the producer sent, against its schedule: a question it sent late would be
             // timed from the late send, so a lagging load generator would hide latency
             AtomicLong worstLag = new AtomicLong();
@@ -314,7 +314,7 @@ final class EndToEndBench implements AutoCloseable {
                     worstLag.accumulateAndGet(System.nanoTime() - due, Math::max);
                     String id = Integer.toString(i);
                     long now = System.currentTimeMillis();
-                    published.set(i, now);
+                    sent[i] = now;
                     int index = i;
                     producer.send(new ProducerRecord<>("questions-" + run, i % parallelism,
                             id.getBytes(StandardCharsets.UTF_8), json(id, texts.get(index), now)),
@@ -340,11 +340,11 @@ final class EndToEndBench implements AutoCloseable {
                         continue;
                     }
                     int i = Integer.parseInt(id);
-                    if (arrived[i] == 0) {
+                    if (arrived[i] == 0) { // at-least-once: a redelivery does not count again
                         seen++;
+                        arrived[i] = now;
+                        sunk[i] = r.timestamp(); // the sink's send time
                     }
-                    arrived[i] = now;
-                    sunk[i] = r.timestamp(); // the sink's send time
                 }
                 if (System.nanoTime() >= nextSample) {
                     snapshots.add(Snapshot.take(kafka.pid()));
@@ -353,9 +353,6 @@ final class EndToEndBench implements AutoCloseable {
             }
             snapshots.add(Snapshot.take(kafka.pid()));
             publisher.join();
-            for (int i = 0; i < texts.size(); i++) {
-                sent[i] = published.get(i);
-            }
             Bench.log("GC during the latency run: %s -> %s (collections, total ms)", gc0, gcCounts());
             publisherLagMs = worstLag.get() / 1e6;
             achieved = texts.size() / ((System.nanoTime() - start) / 1e9);

@@ -171,7 +171,7 @@ final class Report {
             t.add(new Target("end to end / peer (fp32)", round(r), ">= 1.30", r >= 1.3));
         }
         if (latencyFp32 != null && inferenceFp32 != null) {
-            double bound = 2 * (options.batchMaxDelay.toMillis() + inferenceFp32.fullBatchMillis());
+            double bound = p99BoundMillis();
             t.add(new Target(String.format(Locale.ROOT, "p99 latency at %.0f/s (ms)", latencyFp32.targetRate()),
                     round(latencyFp32.p99()), String.format(Locale.ROOT, "<= %.0f = 2 x (%d ms + %.0f ms full batch)",
                             bound, options.batchMaxDelay.toMillis(), inferenceFp32.fullBatchMillis()),
@@ -284,9 +284,7 @@ final class Report {
                 renderer.setSeriesPaint(i, colors[i % colors.length]);
             }
             plot.setRenderer(renderer);
-            plot.setBackgroundPaint(Color.WHITE);
-            plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-            plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+            whiteWithGrid(plot);
             save(chart, "throughput-vs-batch.png", 900, 520);
         }
         if (latencyFp32 != null) {
@@ -297,7 +295,7 @@ final class Report {
             data.addValue(latencyFp32.p99(), series, "p99");
             data.addValue(latencyFp32.max(), series, "max");
             if (inferenceFp32 != null) {
-                data.addValue(2 * (options.batchMaxDelay.toMillis() + inferenceFp32.fullBatchMillis()),
+                data.addValue(p99BoundMillis(),
                         "target bound for p99", "p99");
             }
             JFreeChart chart = ChartFactory.createBarChart(
@@ -342,8 +340,7 @@ final class Report {
         start.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
         plot.addDomainMarker(start);
         if (inferenceFp32 != null) {
-            var bound = new org.jfree.chart.plot.ValueMarker(
-                    2 * (options.batchMaxDelay.toMillis() + inferenceFp32.fullBatchMillis()));
+            var bound = new org.jfree.chart.plot.ValueMarker(p99BoundMillis());
             bound.setPaint(new Color(0xd62728));
             bound.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f}, 0f));
             bound.setLabel("p99 bound");
@@ -358,9 +355,7 @@ final class Report {
             renderer.setSeriesPaint(i, colors[i]);
         }
         plot.setRenderer(renderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        whiteWithGrid(plot);
         save(chart, "latency-over-time.png", 900, 480);
     }
 
@@ -369,6 +364,17 @@ final class Report {
         msPerQuestion.entrySet().stream().limit(4).forEach(e -> sb.append(sb.isEmpty() ? "" : ", ")
                 .append(e.getKey()).append(String.format(Locale.ROOT, " %.3f", e.getValue())));
         return sb.toString();
+    }
+
+    /** The p99 target: twice the longest wait for a batch plus one full batch's model run. */
+    private double p99BoundMillis() {
+        return 2 * (options.batchMaxDelay.toMillis() + inferenceFp32.fullBatchMillis());
+    }
+
+    private static void whiteWithGrid(XYPlot plot) {
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     }
 
     private void save(JFreeChart chart, String file, int width, int height) throws IOException {
