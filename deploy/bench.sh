@@ -12,7 +12,7 @@
 #   deploy/bench.sh --accuracy           # also fp32 vs int8 cosine Spearman on STS-B, ATEC, LCQMC
 #   deploy/bench.sh --no-e2e --no-peer   # ceiling and inference layer only
 # Other options: --data FILE, --out DIR, --sweep-texts N, --batches 1,8,32, --batch.max-size N,
-# --batch.max-delay-ms N, --cache N (entries per slot), --zipf S, --no-int8, --accuracy-pairs N,
+# --batch.max-delay-ms N, --cache N (cache.max-entries), --zipf S, --no-int8, --accuracy-pairs N,
 # --set KEY=VALUE (a job setting for the end-to-end runs, e.g. --set output.embedding=base64),
 # --run-costs 0,8,32 (also measure LengthBuckets run costs in the ceiling).
 #

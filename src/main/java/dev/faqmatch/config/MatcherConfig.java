@@ -98,8 +98,8 @@ public final class MatcherConfig implements Serializable {
             Duration.ofSeconds(1), Duration.ofMinutes(10),
             "How long the job's start waits for Kafka to answer before it fails saying the brokers are unreachable.");
     public static final Setting<Integer> CACHE_MAX_ENTRIES = Setting.integer("cache.max-entries", 4096, 0, 10_000_000,
-            "Embeddings of recent question texts kept per slot, so that an exact repeat skips the model; 0 = no cache."
-                    + " Each entry holds one embedding (2 KB at dim 512).");
+            "Embeddings of recent question texts kept per TaskManager (shared by its slots, per model), so that an"
+                    + " exact repeat skips the model; 0 = no cache. Each entry holds one embedding (2 KB at dim 512).");
     public static final Setting<Integer> TOP_K = Setting.integer("match.top-k", 3, 1, 100,
             "Matches per event (a question may ask for fewer or more with top_k, up to 100).");
     public static final Setting<Double> MIN_SCORE = Setting.decimal("match.min-score", 0.5, -1.0, 1.0,
