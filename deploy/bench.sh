@@ -18,7 +18,7 @@
 #
 # Measure on a quiet machine and leave it alone meanwhile: the figures are CPU-bound, and other
 # work on the cores lowers them (the ratios within one run hold better than the absolute figures);
-# at half load the cores are ~85% busy, so even a short command shows in the latency tail. The
+# at half load the cores are 75-85% busy, so even a short command shows in the latency tail. The
 # tool logs the cores other processes used, by 2-s window, to tell such a run apart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
