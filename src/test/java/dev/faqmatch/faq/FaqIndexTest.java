@@ -155,6 +155,57 @@ class FaqIndexTest {
     }
 
     @Test
+    void manyEntriesAtModelDimensionMatchDoublePrecisionCosine() {
+        java.util.Random random = new java.util.Random(7);
+        int n = 1001;
+        int dim = 512;
+        List<FaqEntry> entries = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            entries.add(entry("e" + i));
+            float[] v = new float[dim];
+            for (int d = 0; d < dim; d++) {
+                v[d] = (float) random.nextGaussian();
+            }
+            vectors.add(v);
+        }
+        FaqIndex index = FaqIndex.of(entries, vectors);
+        for (int trial = 0; trial < 5; trial++) {
+            float[] query = new float[dim];
+            for (int d = 0; d < dim; d++) {
+                query[d] = (float) random.nextGaussian();
+            }
+            double[] expected = new double[n];
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                expected[i] = cosine(vectors.get(i), query);
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(expected[b], expected[a]));
+            List<ScoredFaq> top = index.topK(query, 10);
+            assertThat(top).hasSize(10);
+            for (int r = 0; r < 10; r++) {
+                assertThat((double) top.get(r).score()).isCloseTo(expected[order[r]], within(1e-5));
+                // ties within float rounding could swap ids; the scores above pin the order
+                assertThat(expected[Integer.parseInt(top.get(r).entry().id().substring(1))])
+                        .isCloseTo(expected[order[r]], within(1e-5));
+            }
+        }
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
+    @Test
     void kZeroIsHandled() {
         FaqIndex index = compass();
         try {
