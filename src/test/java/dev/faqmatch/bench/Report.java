@@ -271,19 +271,10 @@ final class Report {
                     "bge-small-zh-v1.5 fp32 on " + options.cores + " cores: ONNX Runtime throughput vs batch size",
                     "batch size (texts per model run)", "texts / s", data, PlotOrientation.VERTICAL, true, false, false);
             XYPlot plot = chart.getXYPlot();
-            LogAxis x = new LogAxis("batch size (texts per model run)");
-            x.setBase(2);
-            x.setTickUnit(new NumberTickUnit(1));
-            x.setNumberFormatOverride(new java.text.DecimalFormat("0"));
-            plot.setDomainAxis(x);
-            XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-            Color[] colors = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xff7f0e),
-                new Color(0x9467bd), new Color(0x7f7f7f), new Color(0x8c564b)};
-            for (int i = 0; i < data.getSeriesCount(); i++) {
-                renderer.setSeriesStroke(i, new BasicStroke(2f));
-                renderer.setSeriesPaint(i, colors[i % colors.length]);
-            }
-            plot.setRenderer(renderer);
+            plot.setDomainAxis(log2Axis("batch size (texts per model run)"));
+            plot.setRenderer(lines(true, data.getSeriesCount(), new Color(0xd62728), new Color(0x1f77b4),
+                    new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd), new Color(0x7f7f7f),
+                    new Color(0x8c564b)));
             whiteWithGrid(plot);
             save(chart, "throughput-vs-batch.png", 900, 520);
         }
@@ -295,8 +286,7 @@ final class Report {
             data.addValue(latencyFp32.p99(), series, "p99");
             data.addValue(latencyFp32.max(), series, "max");
             if (inferenceFp32 != null) {
-                data.addValue(p99BoundMillis(),
-                        "target bound for p99", "p99");
+                data.addValue(p99BoundMillis(), "target bound for p99", "p99");
             }
             JFreeChart chart = ChartFactory.createBarChart(
                     "Latency publish -> match event at half the end-to-end maximum", "percentile", "ms", data,
@@ -328,11 +318,7 @@ final class Report {
                         latencyFp32.targetRate()),
                 "seconds since the first question (published)", "ms", data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        LogAxis y = new LogAxis("ms (log scale)");
-        y.setBase(2);
-        y.setTickUnit(new NumberTickUnit(1));
-        y.setNumberFormatOverride(new java.text.DecimalFormat("0"));
-        plot.setRangeAxis(y);
+        plot.setRangeAxis(log2Axis("ms (log scale)"));
         var start = new org.jfree.chart.plot.ValueMarker(latencyFp32.measuredFromSeconds());
         start.setPaint(Color.DARK_GRAY);
         start.setLabel("measured from here");
@@ -348,13 +334,8 @@ final class Report {
             bound.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
             plot.addRangeMarker(bound);
         }
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-        Color[] colors = {new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xff7f0e)};
-        for (int i = 0; i < colors.length; i++) {
-            renderer.setSeriesStroke(i, new BasicStroke(2f));
-            renderer.setSeriesPaint(i, colors[i]);
-        }
-        plot.setRenderer(renderer);
+        plot.setRenderer(lines(false, data.getSeriesCount(), new Color(0x1f77b4), new Color(0x2ca02c),
+                new Color(0xff7f0e)));
         whiteWithGrid(plot);
         save(chart, "latency-over-time.png", 900, 480);
     }
@@ -369,6 +350,25 @@ final class Report {
     /** The p99 target: twice the longest wait for a batch plus one full batch's model run. */
     private double p99BoundMillis() {
         return 2 * (options.batchMaxDelay.toMillis() + inferenceFp32.fullBatchMillis());
+    }
+
+    /** A base-2 logarithmic axis with a tick at every power of two, labelled as plain numbers. */
+    private static LogAxis log2Axis(String label) {
+        LogAxis axis = new LogAxis(label);
+        axis.setBase(2);
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("0"));
+        return axis;
+    }
+
+    /** Lines 2 px wide for {@code series} series, in the colours given (cycled), with or without point marks. */
+    private static XYLineAndShapeRenderer lines(boolean shapes, int series, Color... colors) {
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, shapes);
+        for (int i = 0; i < series; i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+            renderer.setSeriesPaint(i, colors[i % colors.length]);
+        }
+        return renderer;
     }
 
     private static void whiteWithGrid(XYPlot plot) {
