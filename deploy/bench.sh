@@ -30,10 +30,7 @@ rm -rf "$WORK"
 mkdir -p "$WORK/tmp"
 trap 'rm -rf "$WORK"' EXIT
 
-# The bench runs from the test classpath (its own dependencies are test-scoped, so that the job
-# jar and the job's classpath stay as they are).
 # BENCH_JAVA_OPTS: extra JVM options, e.g. -XX:StartFlightRecording=filename=target/bench/e2e.jfr
-RUST_FLAVOR=cpu "$JAVA" -Xmx2g ${BENCH_JAVA_OPTS:-} -Djava.awt.headless=true -Dai.djl.offline=true -Djava.io.tmpdir="$WORK/tmp" \
-  -Dlog4j.configurationFile="$PWD/flink-conf/log4j-local.properties" \
-  -Dkafka.broker.classpath="$PWD/target/kafka-broker.classpath" \
-  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.faqmatch.bench.Bench "$@"
+# shellcheck disable=SC2086
+run_java -Xmx2g ${BENCH_JAVA_OPTS:-} -Djava.awt.headless=true -Djava.io.tmpdir="$WORK/tmp" \
+  dev.faqmatch.bench.Bench "$@"

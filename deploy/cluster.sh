@@ -33,7 +33,6 @@ LOG="$CLUSTER_DIR/log"
 MARKER="-Dfaqmatcher.cluster.dir=$CLUSTER_DIR"
 MAIN_CLASS=dev.faqmatch.job.FaqMatcherJob
 
-die() { echo "cluster.sh: $*" >&2; exit 1; }
 
 job_jar() {
   local jar
@@ -66,7 +65,6 @@ bash_java_utils() {
   echo "$out" | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p'
 }
 
-pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 rest_url() { echo "http://$(conf_value rest.address localhost):$(conf_value rest.port 8081)"; }
 
@@ -274,26 +272,6 @@ status() {
   [[ -z "$strays" ]] || echo "JVMs of this cluster: $strays"
 }
 
-# stop_pids NAME=PID...: SIGTERM to all (Flink shuts down cleanly), SIGKILL to those left after 30 s.
-stop_pids() {
-  local entry pid name
-  for entry in "$@"; do kill "${entry#*=}" 2>/dev/null || true; done
-  for _ in $(seq 1 60); do
-    local alive=0
-    for entry in "$@"; do kill -0 "${entry#*=}" 2>/dev/null && alive=1; done
-    ((alive)) || break
-    sleep 0.5
-  done
-  for entry in "$@"; do
-    name=${entry%%=*}; pid=${entry#*=}
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "$name (pid $pid) did not stop within 30 s: killing it" >&2
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    echo "Stopped $name (pid $pid)."
-  done
-}
-
 stop() {
   local f pid entries=()
   for f in "$CLUSTER_DIR"/taskmanager-*.pid "$CLUSTER_DIR"/jobmanager.pid; do
@@ -305,7 +283,11 @@ stop() {
   for pid in $(marked_pids); do
     [[ " ${entries[*]} " == *"=$pid "* ]] || entries+=("leftover-jvm=$pid")
   done
-  if [[ ${#entries[@]} -gt 0 ]]; then stop_pids "${entries[@]}"; sleep 0.5; fi
+  if [[ ${#entries[@]} -gt 0 ]]; then
+    stop_pids "${entries[@]}"
+    for f in "${entries[@]}"; do echo "Stopped ${f%%=*} (pid ${f#*=})."; done
+    sleep 0.5
+  fi
   # Unpacked native libraries and blobs (hundreds of MB); the logs and the configuration stay.
   rm -rf "$CLUSTER_DIR"/{tmp,web,web-upload,lib,plugins,checkpoints,savepoints}
   [[ -z "$(marked_pids)" ]] || die "JVMs of this cluster still run: $(marked_pids | tr '\n' ' ')"
@@ -322,5 +304,5 @@ case "$cmd" in
   cancel) cancel "$@" ;;
   status) status ;;
   stop) stop ;;
-  *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
+  *) usage ;;
 esac

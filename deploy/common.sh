@@ -1,24 +1,69 @@
-# Shared by the scripts in deploy/: build on demand and run a Java entry point of the project.
-# Source it from the repository root.
+# Shared by the scripts in deploy/: building on demand, the project's Java launcher, process
+# helpers and the opt-in integration-test runner. Source it from the repository root, after
+# setting SCRIPT to the script's name (used in error messages).
 
 JAVA=${JAVA:-java}
 if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; fi
+SCRIPT=${SCRIPT:-$(basename "$0")}
 
-# Builds when target/ is missing or older than the sources or the pom.
+die() { echo "$SCRIPT: $*" >&2; exit 1; }
+
+# The comment block at the top of the calling script (line 2 up to `set -euo`), as its usage.
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+
+# pid_alive PID_FILE: the file exists and its process runs.
+pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# stop_pids NAME=PID...: SIGTERM to all (JVMs shut down cleanly), SIGKILL to those left after
+# STOP_TIMEOUT seconds (default 30).
+stop_pids() {
+  local entry pid name alive i
+  for entry in "$@"; do kill "${entry#*=}" 2>/dev/null || true; done
+  for ((i = 0; i < 2 * ${STOP_TIMEOUT:-30}; i++)); do
+    alive=0
+    for entry in "$@"; do kill -0 "${entry#*=}" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.5
+  done
+  for entry in "$@"; do
+    name=${entry%%=*}; pid=${entry#*=}
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "$name (pid $pid) did not stop within ${STOP_TIMEOUT:-30} s: killing it" >&2
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
+}
+
+# stop_pid_file PID_FILE [NAME]: stops the process the file names, if it runs.
+stop_pid_file() {
+  if pid_alive "$1"; then stop_pids "${2:-$(basename "$1" .pid)}=$(cat "$1")"; fi
+}
+
+# Builds when the distribution in target/ is missing or older than the sources or a pom.
 ensure_built() {
-  if [[ ! -f target/.built ]] || [[ -n "$(find src pom.xml -newer target/.built -print -quit)" ]]; then
+  if [[ ! -f target/.built ]] \
+      || [[ -n "$(find pom.xml */pom.xml */src -newer target/.built -print -quit)" ]]; then
     echo "Building (mvn -DskipTests package) ..." >&2
     mvn -B -q -DskipTests package >&2
     touch target/.built
   fi
 }
 
-# run_java [JVM options...] MAIN [args...]: the project's classes with Flink, ONNX Runtime and
-# the tokenizer on the classpath, as in a Flink cluster with those jars in lib/.
+# run_java [JVM options...] MAIN [args...]: an entry point of the tools module, with Flink, ONNX
+# Runtime and the tokenizer on the classpath as in a Flink cluster with those jars in lib/, the
+# tokenizer kept on its bundled CPU build, and the local log configuration.
 run_java() {
   local jvm=()
   while [[ $# -gt 0 && "$1" == -* ]]; do jvm+=("$1"); shift; done
   RUST_FLAVOR=cpu "$JAVA" "${jvm[@]}" -Dai.djl.offline=true \
     -Dlog4j.configurationFile="$PWD/flink-conf/log4j-local.properties" \
-    -cp "target/classes:$(cat target/run.classpath)" "$@"
+    -cp "tools/target/classes:$(cat target/tools.classpath)" "$@"
+}
+
+# run_it TEST_CLASS [mvn options...]: one integration test (failsafe) across the modules, no unit
+# tests; for the opt-in tests that `mvn verify` skips unless their property is set.
+run_it() {
+  local test=$1; shift
+  mvn -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$test" \
+    -Dit.failIfNoSpecifiedTests=false "$@"
 }

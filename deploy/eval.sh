@@ -21,10 +21,10 @@ files=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --model-dir|--json)
-      [[ $# -ge 2 ]] || { echo "$1 needs a value" >&2; exit 2; }
+      [[ $# -ge 2 ]] || die "$1 needs a value"
       args+=("$1" "$(absolute "$2")"); shift 2 ;;
     --threads|--sessions|--batch|--limit)
-      [[ $# -ge 2 ]] || { echo "$1 needs a value" >&2; exit 2; }
+      [[ $# -ge 2 ]] || die "$1 needs a value"
       args+=("$1" "$2"); shift 2 ;;
     --*) args+=("$1"); shift ;;
     *) args+=("$(absolute "$1")"); files=$((files + 1)); shift ;;
@@ -34,8 +34,7 @@ if [[ $files -eq 0 ]]; then
   data=../shared/data
   for f in lcqmc/LCQMC.test.data atec/ATEC.test.data pawsx/PAWSX.test.data stsb_zh/STS-B.test.data; do
     if [[ ! -f "$data/$f" ]]; then
-      echo "no pair files given, and the default test set $data/$f is absent (see ../shared/data/README.md)" >&2
-      exit 2
+      die "no pair files given, and the default test set $data/$f is absent (see ../shared/data/README.md)"
     fi
     args+=("$data/$f")
   done

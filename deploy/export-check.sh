@@ -6,6 +6,7 @@
 #   deploy/export-check.sh [PYTHON]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source deploy/common.sh
 python=${1:-}
 if [[ -z "$python" ]]; then
   venv=target/export-venv
@@ -15,5 +16,4 @@ if [[ -z "$python" ]]; then
   fi
   python=$PWD/$venv/bin/python
 fi
-mvn -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ExportedModelIT \
-  -Dexport.python="$python" | grep -E "^(model|pooling|graph|ONNX Runtime|max abs|wrote|PyTorch|\||lcqmc)|Tests run:|FAIL|BUILD"
+run_it ExportedModelIT -Dexport.python="$python" | grep -E "^(model|pooling|graph|ONNX Runtime|max abs|wrote|PyTorch|\||lcqmc)|Tests run:|FAIL|BUILD"

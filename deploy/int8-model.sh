@@ -12,4 +12,4 @@ cd "$(dirname "$0")/.."
 source deploy/common.sh
 ensure_built
 DIR="${1:-models/bge-small-zh-v1.5-q}"
-"$JAVA" -cp "target/test-classes:$(cat target/bench.classpath)" dev.faqmatch.bench.Int8Model "$DIR"
+run_java dev.faqmatch.bench.Int8Model "$DIR"

@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 source deploy/common.sh
 ensure_built
 BOOTSTRAP=${BOOTSTRAP:-127.0.0.1:19092}
-mode=${1:?usage: kafka-console.sh produce|consume TOPIC [kafka tool options]}
-topic=${2:?usage: kafka-console.sh produce|consume TOPIC [kafka tool options]}
+[[ $# -ge 2 ]] || usage
+mode=$1
+topic=$2
 shift 2
 cp="$(cat target/kafka-broker.classpath)"
 log="-Dlog4j2.configurationFile=$PWD/deploy/kafka-tools-log4j2.properties"
@@ -22,5 +23,5 @@ case "$mode" in
   consume) exec "$JAVA" "$log" -cp "$cp" org.apache.kafka.tools.consumer.ConsoleConsumer \
              --bootstrap-server "$BOOTSTRAP" --topic "$topic" --from-beginning \
              --isolation-level read_committed --property print.key=true "$@" ;;
-  *) echo "unknown mode '$mode': produce or consume" >&2; exit 2 ;;
+  *) die "unknown mode '$mode': produce or consume" ;;
 esac

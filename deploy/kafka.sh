@@ -20,21 +20,9 @@ KAFKA_TOPICS=${KAFKA_TOPICS:-questions,faq-matches,questions-dlq}
 SERVER_PID="$KAFKA_DIR/kafka-server.pid"   # the launcher JVM (dev.faqmatch.tools.KafkaServer)
 BROKER_PID="$KAFKA_DIR/kafka-broker.pid"   # the broker JVM it started
 
-die() { echo "kafka.sh: $*" >&2; exit 1; }
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
-
-stop_pid() {
-  local pid=$1
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  local i
-  for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
-  kill -9 "$pid" 2>/dev/null || true
-}
-
 case "${1:-}" in
   start)
-    if alive "$SERVER_PID"; then die "already running (pid $(cat "$SERVER_PID")); deploy/kafka.sh stop first"; fi
+    if pid_alive "$SERVER_PID"; then die "already running (pid $(cat "$SERVER_PID")); deploy/kafka.sh stop first"; fi
     if [[ "${FAQ_MATCHER_NO_BUILD:-}" != 1 ]]; then ensure_built; fi
     mkdir -p "$KAFKA_DIR"
     rm -f "$KAFKA_DIR/server.out" "$BROKER_PID"
@@ -42,7 +30,7 @@ case "${1:-}" in
     # run_java, a shell function) so that $! is the JVM's own pid.
     nohup "$JAVA" -Xmx128m -Djava.io.tmpdir="$KAFKA_DIR" \
       -Dlog4j.configurationFile="$PWD/flink-conf/log4j-local.properties" \
-      -cp "target/classes:$(cat target/run.classpath)" dev.faqmatch.tools.KafkaServer \
+      -cp "tools/target/classes:$(cat target/tools.classpath)" dev.faqmatch.tools.KafkaServer \
       --port "$KAFKA_PORT" --dir "$KAFKA_DIR/broker" --topics "$KAFKA_TOPICS" --pid-file "$BROKER_PID" \
       > "$KAFKA_DIR/server.out" 2>&1 < /dev/null &
     echo $! > "$SERVER_PID"
@@ -51,30 +39,30 @@ case "${1:-}" in
         grep ' ready on ' "$KAFKA_DIR/server.out"
         exit 0
       fi
-      alive "$SERVER_PID" || { cat "$KAFKA_DIR/server.out" >&2; die "the broker did not start"; }
+      pid_alive "$SERVER_PID" || { cat "$KAFKA_DIR/server.out" >&2; die "the broker did not start"; }
       sleep 0.5
     done
     die "the broker did not start within 90 s; see $KAFKA_DIR/server.out and $KAFKA_DIR/broker/"
     ;;
   create-topic)
     topic=${2:?usage: kafka.sh create-topic NAME [PARTITIONS]}
-    alive "$SERVER_PID" || die "not running: deploy/kafka.sh start"
+    pid_alive "$SERVER_PID" || die "not running: deploy/kafka.sh start"
     exec "$JAVA" -Dlog4j2.configurationFile="$PWD/deploy/kafka-tools-log4j2.properties" \
       -cp "$(cat target/kafka-broker.classpath)" org.apache.kafka.tools.TopicCommand \
       --bootstrap-server "127.0.0.1:$KAFKA_PORT" --create --if-not-exists --topic "$topic" \
       --partitions "${3:-2}" --replication-factor 1
     ;;
   status)
-    if alive "$SERVER_PID"; then grep ' ready on ' "$KAFKA_DIR/server.out" || echo "starting (pid $(cat "$SERVER_PID"))"
+    if pid_alive "$SERVER_PID"; then grep ' ready on ' "$KAFKA_DIR/server.out" || echo "starting (pid $(cat "$SERVER_PID"))"
     else echo "not running"; fi
     ;;
   stop)
     # The launcher's shutdown hook stops the broker and deletes its data; the broker's own pid
     # file covers a launcher that died without it.
-    [[ -f "$SERVER_PID" ]] && stop_pid "$(cat "$SERVER_PID")"
-    [[ -f "$BROKER_PID" ]] && stop_pid "$(cat "$BROKER_PID")"
+    stop_pid_file "$SERVER_PID" kafka-server
+    stop_pid_file "$BROKER_PID" kafka-broker
     rm -rf "$KAFKA_DIR"
     echo "Kafka stopped."
     ;;
-  *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
+  *) usage ;;
 esac

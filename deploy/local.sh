@@ -16,15 +16,7 @@ WORK="$PWD/.local"
 mkdir -p "$WORK/tmp"
 
 cleanup() {
-  local pid
-  if [[ -f "$WORK/kafka.pid" ]]; then
-    pid=$(cat "$WORK/kafka.pid")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  fi
+  STOP_TIMEOUT=20 stop_pid_file "$WORK/kafka.pid" kafka-broker
   rm -rf "$WORK/tmp" "$WORK/flink-tmp" "$WORK/kafka" "$WORK/kafka.pid"
   rmdir "$WORK" 2>/dev/null || true
 }

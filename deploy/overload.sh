@@ -5,5 +5,5 @@
 #   deploy/overload.sh [MINUTES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OverloadIT \
-  -Doverload.minutes="${1:-3}" | grep -E "overload:|Tests run:|FAIL|BUILD"
+source deploy/common.sh
+run_it OverloadIT -Doverload.minutes="${1:-3}" | grep -E "overload:|Tests run:|FAIL|BUILD"

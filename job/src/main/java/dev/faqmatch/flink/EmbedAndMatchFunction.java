@@ -1,0 +1,207 @@
+package dev.faqmatch.flink;
+
+import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.event.MatchEvent;
+import dev.faqmatch.event.Question;
+import dev.faqmatch.faq.FaqIndex;
+import dev.faqmatch.faq.FaqMatcher;
+import dev.faqmatch.inference.Device;
+import dev.faqmatch.inference.DeviceChoice;
+import dev.faqmatch.inference.Embedder;
+import dev.faqmatch.inference.EmbeddingCache;
+import dev.faqmatch.inference.ModelSource;
+import dev.faqmatch.inference.RefCountedCache;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Embeds questions and finds their nearest FAQ entries. Each slot holds a session of the model
+ * (shared by the slots on one GPU), the FAQ index and a micro-batcher; {@link #asyncInvoke} only
+ * tokenizes and enqueues.
+ */
+public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEvent> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(EmbedAndMatchFunction.class);
+    /** Flink external resource name of GPUs ({@code external-resources: gpu}). */
+    public static final String GPU_RESOURCE = "gpu";
+    private static final int INDEX_BATCH = 32;
+    /** Metric group of the matcher's own metrics (Prometheus: flink_taskmanager_job_task_operator_faqmatcher_*). */
+    public static final String METRIC_GROUP = "faqmatcher";
+    /** Batches the histograms keep: at a few batches a second, the last minutes. */
+    private static final int HISTOGRAM_WINDOW = 500;
+
+    /**
+     * What a slot needs from the configuration, and nothing else: the job graph carries this
+     * function, so Kafka credentials must not travel in it.
+     *
+     * @param modelDir the model directory, empty for the bundled model
+     * @param intraOpThreads ONNX Runtime threads per session, 0 for cores / parallelism
+     */
+    public record Options(String modelDir, String faqBank, DeviceChoice device, int intraOpThreads,
+            FaqMatcher.Options matching, Duration asyncTimeout, int asyncCapacity) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public static Options from(MatcherConfig config) {
+            return new Options(config.get(MatcherConfig.MODEL_DIR), config.get(MatcherConfig.FAQ_BANK),
+                    config.get(MatcherConfig.DEVICE), config.get(MatcherConfig.INTRA_OP_THREADS),
+                    new FaqMatcher.Options(config.get(MatcherConfig.TOP_K), config.get(MatcherConfig.MIN_SCORE),
+                            config.get(MatcherConfig.EMBEDDING_OUTPUT), config.get(MatcherConfig.BATCH_MAX_SIZE),
+                            config.get(MatcherConfig.BATCH_MAX_DELAY), config.get(MatcherConfig.CACHE_MAX_ENTRIES)),
+                    config.get(MatcherConfig.ASYNC_TIMEOUT), config.asyncCapacity());
+        }
+    }
+
+    private final Options options;
+
+    private transient RefCountedCache<SharedModels.EmbedderKey, Embedder>.Lease embedderLease;
+    private transient RefCountedCache<SharedModels.IndexKey, FaqIndex>.Lease indexLease;
+    private transient RefCountedCache<SharedModels.CacheKey, EmbeddingCache>.Lease cacheLease;
+    private transient FaqMatcher matcher;
+    private transient Counter questions;
+    private transient Counter matched;
+    private transient Counter unmatched;
+    private transient volatile int lastBatchSize;
+    private transient volatile double lastBatchMillis;
+    private transient Histogram batchSizes;
+    private transient Histogram batchMillis;
+    private transient Counter failedBatches;
+
+    public EmbedAndMatchFunction(Options options) {
+        this.options = options;
+    }
+
+    @Override
+    public void open(OpenContext context) throws Exception {
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        long start = System.nanoTime();
+        ModelSource model = ModelSource.resolve(options.modelDir());
+        Device device = options.device().resolve(slotGpus(), subtask);
+        int threads = options.intraOpThreads() > 0
+                ? options.intraOpThreads()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, parallelism));
+        FaqMatcher.Options matching = options.matching();
+        try {
+            embedderLease = SharedModels.embedder(model, device, subtask, threads);
+            indexLease = SharedModels.index(options.faqBank(), embedderLease.get(), INDEX_BATCH);
+            cacheLease = SharedModels.cache(model, matching.cacheMaxEntries());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        Embedder embedder = embedderLease.get();
+        FaqIndex index = indexLease.get();
+        matcher = new FaqMatcher("faq-batcher-" + subtask, embedder, index, matching, this::onBatch, cacheLease.get());
+        registerMetrics(embedder);
+        LOG.info("Slot {}/{} ready in {} ms: model {}; FAQ bank {} with {} entries; batches of up to {} questions or {}"
+                        + " ms; async capacity {}, timeout {} s; top-k {}, min-score {}",
+                subtask + 1, parallelism, (System.nanoTime() - start) / 1_000_000, embedder, options.faqBank(),
+                index.size(), matching.batchMaxSize(), matching.batchMaxDelay().toMillis(), options.asyncCapacity(),
+                options.asyncTimeout().toSeconds(), matching.topK(), matching.minScore());
+    }
+
+    /** The CUDA devices Flink's external-resource framework gave this slot (none without it). */
+    private List<Integer> slotGpus() {
+        List<Integer> gpus = new ArrayList<>();
+        for (ExternalResourceInfo info : getRuntimeContext().getExternalResourceInfos(GPU_RESOURCE)) {
+            String index = info.getProperty("index").orElse("0");
+            try {
+                gpus.add(Integer.parseInt(index.trim()));
+            } catch (NumberFormatException e) {
+                LOG.warn("GPU external resource has index '{}', not a number; using GPU 0", index);
+                gpus.add(0);
+            }
+        }
+        return gpus;
+    }
+
+    private void registerMetrics(Embedder embedder) {
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP);
+        matched = group.counter("matched");
+        unmatched = group.counter("unmatched");
+        questions = group.counter("questions");
+        group.meter("questionsPerSecond", new MeterView(questions));
+        group.gauge("queueDepth", () -> matcher == null ? 0 : matcher.queued());
+        group.gauge("batchSize", () -> lastBatchSize);
+        group.gauge("batchMillis", () -> lastBatchMillis);
+        // The gauges show only the last batch; the distributions (quantiles in Prometheus) show
+        // whether batches fill up and how long the model runs take under load.
+        batchSizes = group.histogram("batchSizeHistogram", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        batchMillis = group.histogram("batchMillisHistogram", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        failedBatches = group.counter("failedBatches");
+        group.gauge("cacheHits", () -> matcher == null ? 0L : matcher.cache().hits());
+        group.gauge("cacheMisses", () -> matcher == null ? 0L : matcher.cache().misses());
+        group.gauge("cacheHitRatio", () -> matcher == null ? 0.0 : matcher.cache().hitRatio());
+        group.gauge("onGpu", () -> embedder.device().gpu() ? 1 : 0);
+        group.gauge("matchedRatio", () -> {
+            long all = matched.getCount() + unmatched.getCount();
+            return all == 0 ? 0.0 : (double) matched.getCount() / all;
+        });
+    }
+
+    private void onBatch(int size, long nanos, boolean failed) {
+        lastBatchSize = size;
+        lastBatchMillis = nanos / 1e6;
+        if (batchSizes != null) {
+            batchSizes.update(size);
+            batchMillis.update(Math.round(nanos / 1e6));
+            if (failed) {
+                failedBatches.inc();
+            }
+        }
+    }
+
+    @Override
+    public void asyncInvoke(Question question, ResultFuture<MatchEvent> result) {
+        matcher.match(question).whenComplete((event, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+                return;
+            }
+            questions.inc();
+            (event.matched() ? matched : unmatched).inc();
+            result.complete(List.of(event));
+        });
+    }
+
+    @Override
+    public void timeout(Question question, ResultFuture<MatchEvent> result) {
+        result.completeExceptionally(new TimeoutException("question '" + question.id() + "' was not matched within "
+                + options.asyncTimeout().toMillis() + " ms (setting async.timeout); queue depth "
+                + (matcher == null ? 0 : matcher.queued())));
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (matcher != null) {
+            matcher.close();
+            matcher = null;
+        }
+        if (indexLease != null) {
+            indexLease.close();
+            indexLease = null;
+        }
+        if (cacheLease != null) {
+            cacheLease.close();
+            cacheLease = null;
+        }
+        if (embedderLease != null) {
+            embedderLease.close();
+            embedderLease = null;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.faqmatch.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A file of questions to publish: JSON lines ({@code {"id", "text", "expected_faq_id"?}}) or
+ * plain text, one question a line (ids are then made up from the line number).
+ */
+public final class QuestionFile {
+    /** The sample questions shipped in the jar. */
+    public static final String SAMPLE = "classpath:samples/questions.jsonl";
+
+    /** One question; {@code expectedFaqId} is null when unknown or when nothing should match. */
+    public record Entry(String id, String text, String expectedFaqId) {}
+
+    private QuestionFile() {}
+
+    public static List<Entry> read(String location) throws IOException {
+        try (InputStream in = open(location)) {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            ObjectMapper mapper = new ObjectMapper();
+            List<Entry> entries = new ArrayList<>();
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                String trimmed = line.strip();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                if (trimmed.startsWith("{")) {
+                    JsonNode node = mapper.readTree(trimmed);
+                    String id = node.hasNonNull("id") ? node.get("id").asText() : "line-" + number;
+                    String expected = node.hasNonNull("expected_faq_id") ? node.get("expected_faq_id").asText() : null;
+                    entries.add(new Entry(id, node.path("text").asText(), expected));
+                } else {
+                    entries.add(new Entry("line-" + number, trimmed, null));
+                }
+            }
+            return entries;
+        }
+    }
+
+    private static InputStream open(String location) throws IOException {
+        if (location.startsWith("classpath:")) {
+            InputStream in = QuestionFile.class.getClassLoader().getResourceAsStream(location.substring("classpath:".length()));
+            if (in == null) {
+                throw new IOException(location + " is not on the classpath");
+            }
+            return in;
+        }
+        return Files.newInputStream(Path.of(location));
+    }
+}

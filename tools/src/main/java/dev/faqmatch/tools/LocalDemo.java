@@ -1,0 +1,293 @@
+package dev.faqmatch.tools;
+
+import dev.faqmatch.testkit.QuestionRecord;
+import dev.faqmatch.testkit.QuestionFile;
+import dev.faqmatch.testkit.KafkaClients;
+import dev.faqmatch.testkit.LocalKafka;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.job.FaqMatcherJob;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The one-command demo ({@code deploy/local.sh}): starts a Kafka broker, runs the job on a local
+ * Flink cluster, publishes questions and prints each match as it arrives, then a summary.
+ *
+ * <p>Own options: {@code --questions FILE} (JSON lines or plain text; default the sample
+ * questions), {@code --stay} (keep running for questions others publish), {@code --port N}
+ * (broker port, default 19092), {@code --work-dir DIR} (default .local). Every other
+ * {@code --key value} is a job setting.
+ */
+public final class LocalDemo {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String WARM_UP_PREFIX = "demo-warm-up-";
+    private static final String USAGE = String.join("\n",
+            "usage: deploy/local.sh [--questions FILE] [--stay] [--port N] [--<setting> VALUE ...]",
+            "  --questions FILE  questions to publish: JSON lines {\"id\",\"text\"} or plain text, one a line",
+            "                    (default: the sample questions shipped with the project)",
+            "  --stay            keep running for questions published by others (deploy/kafka-console.sh)",
+            "  --port N          the broker's port on 127.0.0.1 (default 19092)",
+            "  --<setting> VALUE any job setting, e.g. --batch.max-size 64 (see README)");
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>();
+        String questionsFile = QuestionFile.SAMPLE;
+        boolean stay = false;
+        int port = 19092;
+        Path work = Path.of(".local");
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--stay" -> stay = true;
+                case "--questions" -> questionsFile = value(args, ++i, arg);
+                case "--port" -> port = Integer.parseInt(value(args, ++i, arg));
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    return;
+                }
+                case "--work-dir" -> work = Path.of(value(args, ++i, arg));
+                default -> {
+                    if (!arg.startsWith("--")) {
+                        throw new IllegalArgumentException("unexpected argument '" + arg + "': settings are --key value");
+                    }
+                    settings.put(arg.substring(2), value(args, ++i, arg));
+                }
+            }
+        }
+        List<QuestionFile.Entry> questions = stay && !argsContain(args, "--questions") ? List.of() : QuestionFile.read(questionsFile);
+
+        settings.putIfAbsent(MatcherConfig.CHECKPOINT_INTERVAL.key(), "1s");
+        Path kafkaDir = work.resolve("kafka");
+        System.out.printf("Starting Kafka %s (KRaft) on 127.0.0.1:%d, data in %s ...%n",
+                org.apache.kafka.common.utils.AppInfoParser.getVersion(), port, kafkaDir);
+        try (LocalKafka kafka = LocalKafka.start(kafkaDir, port)) {
+            // Ctrl-C ends the JVM without leaving the try block: stop the broker from a hook too.
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "stop-kafka"));
+            Files.writeString(work.resolve("kafka.pid"), Long.toString(kafka.pid()));
+            settings.put(MatcherConfig.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+            MatcherConfig config = MatcherConfig.fromMap(settings);
+            kafka.createTopics(2, config.get(MatcherConfig.QUESTIONS_TOPIC), config.get(MatcherConfig.MATCHES_TOPIC), config.get(MatcherConfig.DEAD_LETTER_TOPIC));
+
+            Configuration flinkConf = new Configuration();
+            flinkConf.set(CoreOptions.TMP_DIRS, work.resolve("flink-tmp").toAbsolutePath().toString());
+            flinkConf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            int parallelism = config.get(MatcherConfig.PARALLELISM) > 0 ? config.get(MatcherConfig.PARALLELISM) : Runtime.getRuntime().availableProcessors();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flinkConf);
+            FaqMatcherJob.build(env, config);
+            JobClient job = env.executeAsync(config.get(MatcherConfig.JOB_NAME));
+            System.out.printf("Job %s running on a local Flink cluster (parallelism %d); %s -> %s%n",
+                    job.getJobID(), parallelism, config.get(MatcherConfig.QUESTIONS_TOPIC), config.get(MatcherConfig.MATCHES_TOPIC));
+            try {
+                new Session(kafka.bootstrapServers(), config, questions).run(stay);
+            } finally {
+                job.cancel().get();
+            }
+        }
+        System.out.println("Stopped the job and the broker.");
+    }
+
+    /** Publishes the questions and prints the events that come back. */
+    private static final class Session {
+        private final String bootstrap;
+        private final MatcherConfig config;
+        private final List<QuestionFile.Entry> questions;
+        private final Map<String, QuestionFile.Entry> byId = new HashMap<>();
+        private final List<Double> latencies = new ArrayList<>();
+        private int matched;
+        private int unmatched;
+        private int deadLetters;
+        private int expectedFirst;
+        private int expectedKnown;
+        private long publishStartNanos;
+        private long lastMatchNanos;
+
+        Session(String bootstrap, MatcherConfig config, List<QuestionFile.Entry> questions) {
+            this.bootstrap = bootstrap;
+            this.config = config;
+            this.questions = questions;
+            questions.forEach(q -> byId.put(q.id(), q));
+        }
+
+        void run(boolean stay) throws Exception {
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                            KafkaClients.readCommittedConsumer(bootstrap, "faq-matcher-demo-" + System.nanoTime());
+                    KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
+                consumer.subscribe(List.of(config.get(MatcherConfig.MATCHES_TOPIC), config.get(MatcherConfig.DEAD_LETTER_TOPIC)));
+                // Join the group before publishing so that no event is missed.
+                while (consumer.assignment().isEmpty()) {
+                    consumer.poll(Duration.ofMillis(100));
+                }
+                warmUp(producer, consumer);
+                publishStartNanos = System.nanoTime();
+                for (QuestionFile.Entry q : questions) {
+                    send(producer, null, q.id(), q.text());
+                }
+                producer.flush();
+                if (!questions.isEmpty()) {
+                    System.out.printf("Published %d questions to '%s'.%n%n", questions.size(), config.get(MatcherConfig.QUESTIONS_TOPIC));
+                }
+                if (stay) {
+                    System.out.printf("%nListening. Publish questions from another terminal, e.g.:%n"
+                            + "  deploy/kafka-console.sh produce %s%n  {\"id\":\"my-1\",\"text\":\"信用卡怎么提额\"}%n"
+                            + "Press Ctrl-C to stop.%n%n", config.get(MatcherConfig.QUESTIONS_TOPIC));
+                }
+                int expected = questions.size();
+                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                while (stay || (matched + unmatched + deadLetters < expected && System.nanoTime() < deadline)) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        show(record);
+                    }
+                }
+                if (matched + unmatched + deadLetters < expected) {
+                    System.out.printf("Timed out: %d of %d questions came back.%n", matched + unmatched + deadLetters, expected);
+                }
+                summary();
+            }
+        }
+
+        /**
+         * One question per partition, answered before the demo's questions are published, so that
+         * their latencies do not include the job's start-up (model load, FAQ bank embedding).
+         */
+        private void warmUp(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer) {
+            int partitions = producer.partitionsFor(config.get(MatcherConfig.QUESTIONS_TOPIC)).size();
+            Set<String> waiting = new HashSet<>();
+            for (int p = 0; p < partitions; p++) {
+                String id = WARM_UP_PREFIX + p;
+                waiting.add(id);
+                send(producer, p, id, "你好");
+            }
+            producer.flush();
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    waiting.remove(new String(record.key(), StandardCharsets.UTF_8));
+                }
+            }
+            double startup = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+            System.out.printf(Locale.ROOT, "%s after %.1f s (broker, local Flink cluster, model loaded, FAQ bank embedded).%n",
+                    waiting.isEmpty() ? "Job ready" : "Job still not answering", startup);
+        }
+
+        private void send(KafkaProducer<byte[], byte[]> producer, Integer partition, String id, String text) {
+            QuestionRecord question = QuestionRecord.of(id, text).ts(System.currentTimeMillis());
+            producer.send(new ProducerRecord<>(config.get(MatcherConfig.QUESTIONS_TOPIC), partition, question.key(),
+                    question.value()));
+        }
+
+        private void show(ConsumerRecord<byte[], byte[]> record) throws java.io.IOException {
+            if (record.key() != null && new String(record.key(), StandardCharsets.UTF_8).startsWith(WARM_UP_PREFIX)) {
+                return;
+            }
+            JsonNode event = MAPPER.readTree(record.value());
+            int done = matched + unmatched + deadLetters + 1;
+            String progress = questions.isEmpty() ? String.format("[%4d]", done) : String.format("[%4d/%d]", done, questions.size());
+            if (record.topic().equals(config.get(MatcherConfig.DEAD_LETTER_TOPIC))) {
+                deadLetters++;
+                System.out.printf("%s dead letter: %s (%s) payload=%s%n", progress, event.path("reason").asText(),
+                        event.path("detail").asText(), abbreviate(event.path("payload").asText(), 60));
+                return;
+            }
+            lastMatchNanos = System.nanoTime();
+            double latency = event.hasNonNull("ts") ? System.currentTimeMillis() - event.get("ts").asLong() : Double.NaN;
+            if (!Double.isNaN(latency)) {
+                latencies.add(latency);
+            }
+            JsonNode best = event.path("matches").path(0);
+            String id = event.path("id").asText();
+            String line;
+            if (event.path("matched").asBoolean()) {
+                matched++;
+                line = String.format("%s -> %s %s (%.2f)", abbreviate(event.path("text").asText(), 28),
+                        best.path("faq_id").asText(), abbreviate(best.path("question").asText(), 30),
+                        best.path("score").asDouble());
+            } else {
+                unmatched++;
+                line = String.format("%s -> no FAQ above %.2f (best %s, %.2f)", abbreviate(event.path("text").asText(), 28),
+                        config.get(MatcherConfig.MIN_SCORE), best.path("faq_id").asText("-"), best.path("score").asDouble());
+            }
+            QuestionFile.Entry asked = byId.get(id);
+            String check = "";
+            if (asked != null && asked.expectedFaqId() != null) {
+                expectedKnown++;
+                boolean right = asked.expectedFaqId().equals(best.path("faq_id").asText()) && event.path("matched").asBoolean();
+                if (right) {
+                    expectedFirst++;
+                }
+                check = right ? "" : "  (expected " + asked.expectedFaqId() + ")";
+            }
+            String took = Double.isNaN(latency) ? "" : String.format(Locale.ROOT, ", %.0f ms", latency);
+            System.out.printf("%s %s %s%s%s%n", progress, id, line, took, check);
+        }
+
+        private void summary() {
+            int total = matched + unmatched + deadLetters;
+            double seconds = (lastMatchNanos - publishStartNanos) / 1e9;
+            System.out.printf("%nSummary: %d events: %d matched, %d below match.min-score %.2f, %d dead letters.%n",
+                    total, matched, unmatched, config.get(MatcherConfig.MIN_SCORE), deadLetters);
+            if (matched + unmatched > 0 && seconds > 0 && !questions.isEmpty()) {
+                System.out.printf(Locale.ROOT, "Throughput: %.1f questions/s (publish of the first question to the last"
+                        + " match event, %.2f s).%n", (matched + unmatched) / seconds, seconds);
+            }
+            if (!latencies.isEmpty()) {
+                List<Double> sorted = new ArrayList<>(latencies);
+                sorted.sort(null);
+                System.out.printf(Locale.ROOT, "Latency publish -> match event: p50 %.0f ms, p95 %.0f ms, max %.0f ms"
+                                + " (exactly-once output is visible at checkpoints, every %s).%n",
+                        pct(sorted, 0.50), pct(sorted, 0.95), sorted.get(sorted.size() - 1),
+                        config.get(MatcherConfig.CHECKPOINT_INTERVAL).toMillis() + " ms");
+            }
+            if (expectedKnown > 0) {
+                System.out.printf(Locale.ROOT, "Expected FAQ ranked first and matched for %d of %d labelled questions (%.0f%%).%n",
+                        expectedFirst, expectedKnown, 100.0 * expectedFirst / expectedKnown);
+            }
+        }
+    }
+
+    private static double pct(List<Double> sorted, double p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static boolean argsContain(String[] args, String flag) {
+        for (String a : args) {
+            if (a.equals(flag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+}
