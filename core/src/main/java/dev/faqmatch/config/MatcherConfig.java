@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.faqmatch.event.EmbeddingFormat;
+import dev.faqmatch.event.QuestionParser;
 import dev.faqmatch.inference.DeviceChoice;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -92,8 +92,9 @@ public final class MatcherConfig {
             Duration.ofMillis(1), Duration.ofMinutes(1), "Wait before the first retry; doubles per attempt."));
     public static final Setting<Duration> RETRY_MAX_BACKOFF = declare(Setting.duration("retry.max-backoff", "5s",
             Duration.ofMillis(1), Duration.ofMinutes(10), "Longest wait between retries."));
-    public static final Setting<Integer> TOP_K = declare(Setting.integer("match.top-k", 3, 1, 100,
-            "Matches per event (a question may ask for fewer or more with top_k, up to 100)."));
+    public static final Setting<Integer> TOP_K = declare(Setting.integer("match.top-k", 3, 1, QuestionParser.MAX_TOP_K,
+            "Matches per event (a question may ask for fewer or more with top_k, up to " + QuestionParser.MAX_TOP_K
+                    + ")."));
     public static final Setting<Double> MIN_SCORE = declare(Setting.decimal("match.min-score", 0.5, -1.0, 1.0,
             "Cosine similarity the best match needs for \"matched\": true."));
     public static final Setting<EmbeddingFormat> EMBEDDING_OUTPUT = declare(Setting.choice("output.embedding",

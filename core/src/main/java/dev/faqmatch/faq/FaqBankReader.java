@@ -2,13 +2,13 @@ package dev.faqmatch.faq;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faqmatch.config.Locations;
 import java.io.BufferedReader;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,35 +21,20 @@ import java.util.Map;
  */
 public final class FaqBankReader {
     /** Prefix of a bank shipped inside the jar, e.g. the sample bank. */
-    public static final String CLASSPATH_PREFIX = "classpath:";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private FaqBankReader() {}
 
     /** Reads {@code classpath:path/in/jar} or a file path. */
     public static List<FaqEntry> read(String location) {
-        try (InputStream in = open(location)) {
+        try (InputStream in = Locations.open(location)) {
             return read(in, location);
+        } catch (FileNotFoundException e) {
+            throw new FaqBankException("FAQ bank " + e.getMessage() + " (setting 'faq.bank')", e);
         } catch (IOException e) {
             throw new FaqBankException("cannot read FAQ bank " + location + ": " + e.getMessage()
                     + " (setting 'faq.bank')", e);
         }
-    }
-
-    private static InputStream open(String location) throws IOException {
-        if (location.startsWith(CLASSPATH_PREFIX)) {
-            String resource = location.substring(CLASSPATH_PREFIX.length());
-            InputStream in = FaqBankReader.class.getClassLoader().getResourceAsStream(resource);
-            if (in == null) {
-                throw new FaqBankException("FAQ bank " + location + " is not on the classpath (setting 'faq.bank')");
-            }
-            return in;
-        }
-        Path path = Path.of(location);
-        if (!Files.isRegularFile(path)) {
-            throw new FaqBankException("FAQ bank " + location + " does not exist or is not a file (setting 'faq.bank')");
-        }
-        return Files.newInputStream(path);
     }
 
     public static List<FaqEntry> read(InputStream in, String where) throws IOException {

@@ -1,23 +1,20 @@
 package dev.faqmatch.inference;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,11 +75,6 @@ public final class Embedder implements AutoCloseable {
         this.runCost = tokens;
     }
 
-    /** The one ONNX Runtime environment of this JVM. */
-    public static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "faq-matcher");
-    }
-
     /**
      * Loads the model on the requested device. A GPU that CUDA cannot serve (no driver, no CUDA
      * 12 / cuDNN 9, a CPU-only ONNX Runtime) falls back to the CPU with one warning; {@link
@@ -97,114 +89,20 @@ public final class Embedder implements AutoCloseable {
         }
         TextEncoder encoder = new TextEncoder(model);
         try {
-            byte[] onnx = model.readOnnx();
-            Device device = requested;
-            OrtSession session = null;
-            if (requested.gpu()) {
-                try {
-                    session = createSession(onnx, requested, intraOpThreads);
-                } catch (OrtException e) {
-                    LOG.warn("CUDA execution provider cannot run on {} ({}); this slot runs {} on the CPU",
-                            requested, firstLine(e.getMessage()), model.spec().name());
-                    device = Device.CPU;
-                }
+            OrtSessions.Opened opened = OrtSessions.open(model, requested, intraOpThreads);
+            Embedder embedder = new Embedder(model, encoder, opened.session(), opened.device(), intraOpThreads);
+            try {
+                // unpinned: the output's real dimension is what the check compares with model.json
+                ModelCheck.verify(model, opened.session(), encoder,
+                        probe -> embedder.embedPadded(List.of(probe), false)[0]);
+            } catch (RuntimeException e) {
+                embedder.close();
+                throw e;
             }
-            if (session == null) {
-                try {
-                    session = createSession(onnx, Device.CPU, intraOpThreads);
-                } catch (OrtException e) {
-                    throw new ModelException("model.onnx of " + model.id() + " cannot be loaded by ONNX Runtime: "
-                            + firstLine(e.getMessage()), e);
-                }
-            }
-            Embedder embedder = new Embedder(model, encoder, session, device, intraOpThreads);
-            embedder.check();
             return embedder;
         } catch (RuntimeException e) {
             encoder.close();
             throw e;
-        }
-    }
-
-    private static OrtSession createSession(byte[] onnx, Device device, int threads) throws OrtException {
-        try {
-            return createSession(onnx, device, threads, OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        } catch (OrtException allOpt) {
-            // ONNX Runtime 1.23's last optimization level breaks some valid graphs: an fp16 BERT from
-            // deploy/export-model.py on the CPU fails in its layer-norm fusion after the CPU provider
-            // inserted casts. The level below it loads them; a model that is really broken fails
-            // there too, and the first error is the one reported.
-            try {
-                OrtSession session = createSession(onnx, device, threads, OrtSession.SessionOptions.OptLevel.LAYOUT_OPT);
-                LOG.warn("ONNX Runtime could not apply all graph optimizations to the model on {} ({}); it runs with"
-                        + " the level below (LAYOUT_OPT)", device, firstLine(allOpt.getMessage()));
-                return session;
-            } catch (OrtException layoutOpt) {
-                allOpt.addSuppressed(layoutOpt);
-                throw allOpt;
-            }
-        }
-    }
-
-    private static OrtSession createSession(byte[] onnx, Device device, int threads,
-            OrtSession.SessionOptions.OptLevel level) throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(level);
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            if (device.gpu()) {
-                options.addCUDA(device.gpuId());
-            }
-            return environment().createSession(onnx, options);
-        }
-    }
-
-    /** Checks inputs, output and vocabulary against the spec, so a mismatch fails at start. */
-    private void check() {
-        try {
-            List<String> missing = new ArrayList<>();
-            for (String input : List.of(INPUT_IDS, ATTENTION_MASK)) {
-                if (!session.getInputNames().contains(input)) {
-                    missing.add(input);
-                }
-            }
-            if (!missing.isEmpty()) {
-                throw new ModelException("model.onnx of " + model.id() + " lacks the inputs " + missing
-                        + " (it has " + session.getInputNames() + "): export a BERT-style encoder");
-            }
-            Map<String, NodeInfo> outputs = session.getOutputInfo();
-            NodeInfo out = outputs.get(spec.output());
-            if (out == null) {
-                throw new ModelException("model.json of " + model.id() + " names output '" + spec.output()
-                        + "', but the graph's outputs are " + outputs.keySet() + ": fix 'output'");
-            }
-            if (out.getInfo() instanceof TensorInfo t && t.getShape().length != 3) {
-                throw new ModelException("output '" + spec.output() + "' of " + model.id() + " has rank "
-                        + t.getShape().length + "; it must hold token embeddings [batch, sequence, dim]");
-            }
-            // The largest id the tokenizer can produce must exist in the model's embedding table.
-            long[] probe = encoder.encode("测试").ids().clone();
-            probe[1] = encoder.vocabSize() - 1;
-            float[][] vectors;
-            try {
-                // unpinned: the output's real dimension is checked against model.json below
-                vectors = embedPadded(List.of(new TokenizedText(probe, false)), false);
-            } catch (RuntimeException e) {
-                throw new ModelException("tokenizer.json and model.onnx of " + model.id() + " disagree: token id "
-                        + probe[1] + ", the largest the tokenizer can produce, fails in the model: "
-                        + firstLine(e.getMessage()), e);
-            }
-            if (vectors[0].length != spec.dim()) {
-                throw new ModelException("model.json of " + model.id() + " says dim " + spec.dim()
-                        + ", but the model produces " + vectors[0].length + ": fix 'dim'");
-            }
-        } catch (ModelException e) {
-            close();
-            throw e;
-        } catch (OrtException e) {
-            close();
-            throw new ModelException("model.onnx of " + model.id() + " cannot be inspected: " + e.getMessage(), e);
         }
     }
 
@@ -266,7 +164,7 @@ public final class Embedder implements AutoCloseable {
      * One ONNX Runtime run of {@code batch}, padded to its longest text.
      *
      * @param pinned let ONNX Runtime write into this thread's reused buffer (float outputs of the
-     *     dimension model.json states, which {@link #check()} verifies first)
+     *     dimension model.json states, which {@link ModelCheck} verifies first)
      */
     private float[][] embedPadded(List<TokenizedText> batch, boolean pinned) {
         int size = batch.size();
@@ -296,7 +194,7 @@ public final class Embedder implements AutoCloseable {
         ids.flip();
         mask.flip();
         long[] shape = {size, seqLen};
-        OrtEnvironment env = environment();
+        OrtEnvironment env = OrtSessions.environment();
         Map<String, OnnxTensor> inputs = new HashMap<>(4);
         OnnxTensor output = null;
         lifecycle.readLock().lock();
@@ -352,57 +250,6 @@ public final class Embedder implements AutoCloseable {
         }
     }
 
-    /**
-     * Direct buffers that a thread's runs reuse. They grow to the largest batch seen (batch x
-     * padded length x dim floats, bounded by batch.max-size x max_seq_len x dim) and stay.
-     */
-    private static final class RunBuffers {
-        private LongBuffer ids = LongBuffer.allocate(0);
-        private LongBuffer mask = LongBuffer.allocate(0);
-        private LongBuffer zeros = LongBuffer.allocate(0);
-        private FloatBuffer output = FloatBuffer.allocate(0);
-
-        LongBuffer ids(int cells) {
-            ids = fit(ids, cells);
-            return ids;
-        }
-
-        LongBuffer mask(int cells) {
-            mask = fit(mask, cells);
-            return mask;
-        }
-
-        LongBuffer zeros(int cells) {
-            if (zeros.capacity() < cells) {
-                zeros = directLongs(grow(cells)); // fresh direct memory is zero, and nothing writes it
-            }
-            return zeros.clear().limit(cells);
-        }
-
-        FloatBuffer output(int cells) {
-            if (output.capacity() < cells) {
-                output = ByteBuffer.allocateDirect(grow(cells) * Float.BYTES).order(ByteOrder.nativeOrder())
-                        .asFloatBuffer();
-            }
-            return output.clear().limit(cells);
-        }
-
-        private static LongBuffer fit(LongBuffer buffer, int cells) {
-            LongBuffer b = buffer.capacity() < cells ? directLongs(grow(cells)) : buffer;
-            b.clear().limit(cells);
-            return b;
-        }
-
-        private static LongBuffer directLongs(int cells) {
-            return ByteBuffer.allocateDirect(cells * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
-        }
-
-        /** A quarter of headroom, so that batches a little longer than the last do not reallocate. */
-        private static int grow(int cells) {
-            return (int) Math.min(Integer.MAX_VALUE / Float.BYTES - 8, cells + (long) cells / 4);
-        }
-    }
-
     public ModelSpec spec() {
         return spec;
     }
@@ -436,14 +283,6 @@ public final class Embedder implements AutoCloseable {
             encoder.close();
             lifecycle.writeLock().unlock();
         }
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no message";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 
     @Override

@@ -1,9 +1,10 @@
 package dev.faqmatch.flink;
 
 import dev.faqmatch.event.DeadLetter;
-import dev.faqmatch.event.EventCodec;
+import dev.faqmatch.event.DeadLetters;
 import dev.faqmatch.event.InvalidQuestionException;
 import dev.faqmatch.event.Question;
+import dev.faqmatch.event.QuestionParser;
 import dev.faqmatch.event.RawRecord;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -38,10 +39,10 @@ public final class ParseQuestions extends ProcessFunction<RawRecord, Question> {
     public void processElement(RawRecord record, Context ctx, Collector<Question> out) {
         Instant now = Instant.now();
         try {
-            out.collect(EventCodec.parseQuestion(record.value(), maxTextBytes, ChronoUnit.MICROS.between(Instant.EPOCH, now)));
+            out.collect(QuestionParser.parse(record.value(), maxTextBytes, ChronoUnit.MICROS.between(Instant.EPOCH, now)));
         } catch (InvalidQuestionException e) {
             deadLetters.inc();
-            ctx.output(DEAD_LETTERS, EventCodec.deadLetter(record, e, now.toEpochMilli(), maxDeadLetterPayloadBytes));
+            ctx.output(DEAD_LETTERS, DeadLetters.of(record, e, now.toEpochMilli(), maxDeadLetterPayloadBytes));
         }
     }
 }

@@ -7,7 +7,7 @@ import dev.faqmatch.event.Question;
 import dev.faqmatch.event.RawRecord;
 import dev.faqmatch.faq.FaqBankReader;
 import dev.faqmatch.flink.EmbedAndMatchFunction;
-import dev.faqmatch.flink.JsonRecordSerializer;
+import dev.faqmatch.flink.JsonRecords;
 import dev.faqmatch.flink.KafkaPreflight;
 import dev.faqmatch.flink.ParseQuestions;
 import dev.faqmatch.flink.RawRecordDeserializer;
@@ -95,7 +95,6 @@ public final class FaqMatcherJob {
                 .setGroupId(config.get(MatcherConfig.GROUP_ID))
                 .setStartingOffsets(startingOffsets(config))
                 .setDeserializer(new RawRecordDeserializer())
-                .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperties(clientProperties(config))
                 .build();
 
@@ -147,7 +146,7 @@ public final class FaqMatcherJob {
         }
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(MatcherConfig.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(new JsonRecordSerializer<>(topic, key))
+                .setRecordSerializer(JsonRecords.to(topic, key))
                 .setDeliveryGuarantee(config.get(MatcherConfig.DELIVERY) == MatcherConfig.Delivery.EXACTLY_ONCE
                         ? DeliveryGuarantee.EXACTLY_ONCE
                         : DeliveryGuarantee.AT_LEAST_ONCE)

@@ -1,7 +1,5 @@
 package dev.faqmatch.cluster;
 
-import dev.faqmatch.testkit.Topics;
-import dev.faqmatch.testkit.QuestionRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -11,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faqmatch.flink.EmbedAndMatchFunction;
 import dev.faqmatch.testkit.KafkaClients;
 import dev.faqmatch.testkit.QuestionFile;
+import dev.faqmatch.testkit.QuestionRecord;
+import dev.faqmatch.testkit.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,14 +1,14 @@
 package dev.faqmatch.job;
 
-import dev.faqmatch.testkit.MiniClusters;
-import dev.faqmatch.testkit.JobHistory;
-import dev.faqmatch.testkit.KafkaBrokerExtension;
-import dev.faqmatch.testkit.CommittedOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.testkit.CommittedOutput;
+import dev.faqmatch.testkit.JobHistory;
+import dev.faqmatch.testkit.KafkaBrokerExtension;
 import dev.faqmatch.testkit.KafkaClients;
+import dev.faqmatch.testkit.MiniClusters;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -1,11 +1,5 @@
 package dev.faqmatch.job;
 
-import dev.faqmatch.testkit.MiniClusters;
-import dev.faqmatch.testkit.Topics;
-import dev.faqmatch.testkit.QuestionRecord;
-import dev.faqmatch.testkit.JobHistory;
-import dev.faqmatch.testkit.KafkaBrokerExtension;
-import dev.faqmatch.testkit.CommittedOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,9 +8,14 @@ import dev.faqmatch.event.MatchEvent;
 import dev.faqmatch.event.Question;
 import dev.faqmatch.flink.EmbedAndMatchFunction;
 import dev.faqmatch.inference.InferenceException;
+import dev.faqmatch.testkit.CommittedOutput;
+import dev.faqmatch.testkit.JobHistory;
+import dev.faqmatch.testkit.KafkaBrokerExtension;
 import dev.faqmatch.testkit.KafkaClients;
+import dev.faqmatch.testkit.MiniClusters;
 import dev.faqmatch.testkit.QuestionFile;
-import java.nio.charset.StandardCharsets;
+import dev.faqmatch.testkit.QuestionRecord;
+import dev.faqmatch.testkit.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

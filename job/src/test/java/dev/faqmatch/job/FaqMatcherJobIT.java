@@ -1,18 +1,18 @@
 package dev.faqmatch.job;
 
-import dev.faqmatch.testkit.MiniClusters;
-import dev.faqmatch.testkit.Topics;
-import dev.faqmatch.testkit.QuestionRecord;
-import dev.faqmatch.testkit.KafkaBrokerExtension;
-import dev.faqmatch.testkit.CommittedOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.inference.Vectors;
+import dev.faqmatch.testkit.CommittedOutput;
+import dev.faqmatch.testkit.KafkaBrokerExtension;
 import dev.faqmatch.testkit.KafkaClients;
+import dev.faqmatch.testkit.MiniClusters;
 import dev.faqmatch.testkit.QuestionFile;
+import dev.faqmatch.testkit.QuestionRecord;
+import dev.faqmatch.testkit.Topics;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,18 +1,17 @@
 package dev.faqmatch.job;
 
-import dev.faqmatch.testkit.MiniClusters;
-import dev.faqmatch.testkit.Topics;
-import dev.faqmatch.testkit.QuestionRecord;
-import dev.faqmatch.testkit.KafkaBrokerExtension;
-import dev.faqmatch.testkit.CommittedOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faqmatch.config.ConfigException;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.flink.KafkaPreflight;
+import dev.faqmatch.testkit.CommittedOutput;
 import dev.faqmatch.testkit.KafkaClients;
 import dev.faqmatch.testkit.LocalKafka;
+import dev.faqmatch.testkit.MiniClusters;
+import dev.faqmatch.testkit.QuestionRecord;
+import dev.faqmatch.testkit.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,18 +1,17 @@
 package dev.faqmatch.job;
 
-import dev.faqmatch.testkit.MiniClusters;
-import dev.faqmatch.testkit.Topics;
-import dev.faqmatch.testkit.QuestionRecord;
-import dev.faqmatch.testkit.KafkaBrokerExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.testkit.KafkaBrokerExtension;
 import dev.faqmatch.testkit.KafkaClients;
+import dev.faqmatch.testkit.MiniClusters;
 import dev.faqmatch.testkit.QuestionFile;
+import dev.faqmatch.testkit.QuestionRecord;
+import dev.faqmatch.testkit.Topics;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +25,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;

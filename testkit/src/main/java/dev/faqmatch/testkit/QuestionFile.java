@@ -2,13 +2,12 @@ package dev.faqmatch.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faqmatch.config.Locations;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +25,7 @@ public final class QuestionFile {
     private QuestionFile() {}
 
     public static List<Entry> read(String location) throws IOException {
-        try (InputStream in = open(location)) {
+        try (InputStream in = Locations.open(location)) {
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             ObjectMapper mapper = new ObjectMapper();
             List<Entry> entries = new ArrayList<>();
@@ -49,16 +48,5 @@ public final class QuestionFile {
             }
             return entries;
         }
-    }
-
-    private static InputStream open(String location) throws IOException {
-        if (location.startsWith("classpath:")) {
-            InputStream in = QuestionFile.class.getClassLoader().getResourceAsStream(location.substring("classpath:".length()));
-            if (in == null) {
-                throw new IOException(location + " is not on the classpath");
-            }
-            return in;
-        }
-        return Files.newInputStream(Path.of(location));
     }
 }

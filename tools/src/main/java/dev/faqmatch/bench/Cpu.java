@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** CPU time of processes (Linux), to see where the cores' time goes. */
 final class Cpu {

@@ -1,23 +1,21 @@
 package dev.faqmatch.bench;
 
-import dev.faqmatch.testkit.QuestionRecord;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.job.FaqMatcherJob;
 import dev.faqmatch.testkit.KafkaClients;
 import dev.faqmatch.testkit.LocalKafka;
+import dev.faqmatch.testkit.QuestionRecord;
+import dev.faqmatch.testkit.WarmUp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -297,7 +295,9 @@ final class EndToEndBench implements AutoCloseable {
             while (consumer.assignment().isEmpty()) {
                 consumer.poll(Duration.ofMillis(100));
             }
-            warmUp(run, producer, consumer);
+            if (!WarmUp.answered(producer, consumer, "questions-" + run, "warm-", Duration.ofMinutes(3))) {
+                throw new IllegalStateException("the job did not answer its warm-up questions within 3 minutes");
+            }
             // The measured questions follow warm-up questions at the same pace, so that a freshly
             // started job's transient (see "The first minute of a new job" in BENCHMARKS.md and
             // the windows logged below) is not in the steady-state figures.
@@ -430,27 +430,6 @@ final class EndToEndBench implements AutoCloseable {
         env.setParallelism(parallelism);
         FaqMatcherJob.build(env, config);
         return env.executeAsync("faq-matcher-bench-" + run);
-    }
-
-    /** One question per partition, answered before the measured ones (model load, FAQ bank). */
-    private void warmUp(String run, KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer) {
-        Set<String> waiting = new HashSet<>();
-        for (int p = 0; p < parallelism; p++) {
-            String id = "warm-" + p;
-            waiting.add(id);
-            producer.send(new ProducerRecord<>("questions-" + run, p, id.getBytes(StandardCharsets.UTF_8),
-                    json(id, "你好", System.currentTimeMillis())));
-        }
-        producer.flush();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                waiting.remove(new String(r.key(), StandardCharsets.UTF_8));
-            }
-        }
-        if (!waiting.isEmpty()) {
-            throw new IllegalStateException("the job did not answer its warm-up questions within 3 minutes");
-        }
     }
 
     private KafkaProducer<byte[], byte[]> pacedProducer() {

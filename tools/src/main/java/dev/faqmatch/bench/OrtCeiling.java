@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.faqmatch.inference.Embedder;
 import dev.faqmatch.inference.LengthBuckets;
+import dev.faqmatch.inference.OrtSessions;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.LongBuffer;
@@ -102,7 +103,7 @@ final class OrtCeiling implements AutoCloseable {
                 if (Boolean.getBoolean("bench.noArena")) {
                     options.setCPUArenaAllocator(false);
                 }
-                list.add(Embedder.environment().createSession(onnx, options));
+                list.add(OrtSessions.environment().createSession(onnx, options));
             }
         }
         return list.subList(0, count);
@@ -179,7 +180,7 @@ final class OrtCeiling implements AutoCloseable {
             java.util.Arrays.fill(mask, i * len, i * len + t.length, 1L);
         }
         long[] shape = {size, len};
-        OrtEnvironment env = Embedder.environment();
+        OrtEnvironment env = OrtSessions.environment();
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
             inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));

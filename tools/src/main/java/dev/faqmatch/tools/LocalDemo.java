@@ -1,14 +1,14 @@
 package dev.faqmatch.tools;
 
-import dev.faqmatch.testkit.QuestionRecord;
-import dev.faqmatch.testkit.QuestionFile;
-import dev.faqmatch.testkit.KafkaClients;
-import dev.faqmatch.testkit.LocalKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.job.FaqMatcherJob;
+import dev.faqmatch.testkit.KafkaClients;
+import dev.faqmatch.testkit.LocalKafka;
+import dev.faqmatch.testkit.QuestionFile;
+import dev.faqmatch.testkit.QuestionRecord;
+import dev.faqmatch.testkit.WarmUp;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -173,23 +171,11 @@ public final class LocalDemo {
          * their latencies do not include the job's start-up (model load, FAQ bank embedding).
          */
         private void warmUp(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer) {
-            int partitions = producer.partitionsFor(config.get(MatcherConfig.QUESTIONS_TOPIC)).size();
-            Set<String> waiting = new HashSet<>();
-            for (int p = 0; p < partitions; p++) {
-                String id = WARM_UP_PREFIX + p;
-                waiting.add(id);
-                send(producer, p, id, "你好");
-            }
-            producer.flush();
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (!waiting.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    waiting.remove(new String(record.key(), StandardCharsets.UTF_8));
-                }
-            }
+            boolean ready = WarmUp.answered(producer, consumer, config.get(MatcherConfig.QUESTIONS_TOPIC), WARM_UP_PREFIX,
+                    Duration.ofMinutes(3));
             double startup = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
             System.out.printf(Locale.ROOT, "%s after %.1f s (broker, local Flink cluster, model loaded, FAQ bank embedded).%n",
-                    waiting.isEmpty() ? "Job ready" : "Job still not answering", startup);
+                    ready ? "Job ready" : "Job still not answering", startup);
         }
 
         private void send(KafkaProducer<byte[], byte[]> producer, Integer partition, String id, String text) {

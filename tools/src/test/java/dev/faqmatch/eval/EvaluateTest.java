@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EvaluateTest {
     @Test
     void parsesOptionsAndFiles() {
-        Evaluate.Options o = Evaluate.Options.parse(new String[] {
+        EvalOptions o = EvalOptions.parse(new String[] {
                 "--threads", "5", "--sessions", "2", "--batch", "16", "--retrieval", "--limit", "100",
                 "--json", "out.json", "a.data", "b.data"});
         assertThat(o.threads()).isEqualTo(5);
@@ -36,30 +36,30 @@ class EvaluateTest {
 
     @Test
     void defaultsToOneSingleThreadedSessionPerCore() {
-        Evaluate.Options o = Evaluate.Options.parse(new String[] {"--threads", "3", "x.data"});
+        EvalOptions o = EvalOptions.parse(new String[] {"--threads", "3", "x.data"});
         assertThat(o.sessions()).isEqualTo(3);
         assertThat(o.threadsOfSession(2)).isEqualTo(1);
         assertThat(o.batch()).isEqualTo(32);
         assertThat(o.limit()).isEqualTo(Integer.MAX_VALUE);
-        assertThat(Evaluate.Options.parse(new String[] {"x.data"}).threads())
+        assertThat(EvalOptions.parse(new String[] {"x.data"}).threads())
                 .isEqualTo(Runtime.getRuntime().availableProcessors());
     }
 
     @Test
     void rejectsBadCommandLines() {
-        assertThatThrownBy(() -> Evaluate.Options.parse(new String[] {"--retrieval"}))
+        assertThatThrownBy(() -> EvalOptions.parse(new String[] {"--retrieval"}))
                 .hasMessageContaining("no pair file");
-        assertThatThrownBy(() -> Evaluate.Options.parse(new String[] {"--batch", "0", "x"}))
+        assertThatThrownBy(() -> EvalOptions.parse(new String[] {"--batch", "0", "x"}))
                 .hasMessageContaining("--batch needs a positive integer, got '0'");
-        assertThatThrownBy(() -> Evaluate.Options.parse(new String[] {"x", "--threads"}))
+        assertThatThrownBy(() -> EvalOptions.parse(new String[] {"x", "--threads"}))
                 .hasMessageContaining("--threads needs a value");
-        assertThatThrownBy(() -> Evaluate.Options.parse(new String[] {"--fast", "x"}))
+        assertThatThrownBy(() -> EvalOptions.parse(new String[] {"--fast", "x"}))
                 .hasMessageContaining("unknown option --fast");
     }
 
     @Test
     void labelsFilesByFolderAndName() {
-        assertThat(Evaluate.label(Path.of("../shared/data/lcqmc/LCQMC.test.data"))).isEqualTo("lcqmc/LCQMC.test.data");
+        assertThat(EvalReport.label(Path.of("../shared/data/lcqmc/LCQMC.test.data"))).isEqualTo("lcqmc/LCQMC.test.data");
     }
 
     @Test
@@ -76,7 +76,7 @@ class EvaluateTest {
         Path json = dir.resolve("out/result.json");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<Evaluate.FileResult> results = Evaluate.run(
-                Evaluate.Options.parse(new String[] {"--threads", "2", "--batch", "4", "--retrieval", "--json",
+                EvalOptions.parse(new String[] {"--threads", "2", "--batch", "4", "--retrieval", "--json",
                         json.toString(), pairs.toString()}),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
 

@@ -11,11 +11,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.ArrayList;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +63,7 @@ class ExportedModelIT {
 
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         List<Evaluate.FileResult> results = Evaluate.run(
-                Evaluate.Options.parse(new String[] {"--model-dir", dir.resolve("model").toString(),
+                EvalOptions.parse(new String[] {"--model-dir", dir.resolve("model").toString(),
                         "--limit", String.valueOf(PAIRS), LCQMC.toString()}),
                 new PrintStream(table, true, StandardCharsets.UTF_8));
         System.out.print(table.toString(StandardCharsets.UTF_8));

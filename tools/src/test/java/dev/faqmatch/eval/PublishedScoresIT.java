@@ -32,7 +32,7 @@ class PublishedScoresIT {
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<Evaluate.FileResult> results = Evaluate.run(
-                Evaluate.Options.parse(new String[] {lcqmc.toString(), stsb.toString()}),
+                EvalOptions.parse(new String[] {lcqmc.toString(), stsb.toString()}),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
         System.out.print(printed.toString(StandardCharsets.UTF_8));
 

@@ -1,10 +1,12 @@
-package dev.faqmatch.faq;
+package dev.faqmatch.match;
 
 import dev.faqmatch.event.EmbeddingFormat;
 import dev.faqmatch.event.EventCodec;
 import dev.faqmatch.event.FaqMatch;
 import dev.faqmatch.event.MatchEvent;
 import dev.faqmatch.event.Question;
+import dev.faqmatch.faq.FaqIndex;
+import dev.faqmatch.faq.ScoredFaq;
 import dev.faqmatch.inference.Embedder;
 import dev.faqmatch.inference.EmbeddingCache;
 import dev.faqmatch.inference.MicroBatcher;

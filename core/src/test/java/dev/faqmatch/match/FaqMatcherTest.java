@@ -1,10 +1,12 @@
-package dev.faqmatch.faq;
+package dev.faqmatch.match;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faqmatch.event.EmbeddingFormat;
 import dev.faqmatch.event.MatchEvent;
 import dev.faqmatch.event.Question;
+import dev.faqmatch.faq.FaqEntry;
+import dev.faqmatch.faq.FaqIndex;
 import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.Embedder;
 import dev.faqmatch.inference.ModelSource;

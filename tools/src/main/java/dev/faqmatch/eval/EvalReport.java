@@ -1,0 +1,118 @@
+package dev.faqmatch.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faqmatch.inference.ModelSource;
+import dev.faqmatch.inference.ModelSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** The evaluation's figures as Markdown tables (what docs/ACCURACY.md shows) and as JSON. */
+final class EvalReport {
+    private EvalReport() {}
+
+    static double x100(double v) {
+        return v * 100;
+    }
+
+    static void printTables(List<Evaluate.FileResult> results, PrintStream out) {
+        out.println("| file | pairs | cosine Spearman | cosine Pearson | dot Spearman | Euclidean Spearman"
+                + " | Manhattan Spearman | seconds |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (Evaluate.FileResult r : results) {
+            out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %.1f |%n", label(r.file()), r.pairs(),
+                    fmt(r.cosineSpearman()), fmt(r.cosinePearson()), fmt(r.dotSpearman()),
+                    fmt(r.euclideanSpearman()), fmt(r.manhattanSpearman()), r.seconds());
+        }
+        if (results.stream().anyMatch(r -> r.retrieval() != null)) {
+            out.println();
+            out.println("FAQ retrieval (bank: first texts of the positive pairs; queries: their second texts):");
+            out.println();
+            out.println("| file | bank | queries | recall@1 | recall@5 | MRR@10 | seconds |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|");
+            for (Evaluate.FileResult r : results) {
+                RetrievalEval.Result q = r.retrieval();
+                if (q != null) {
+                    out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %.1f |%n", label(r.file()), q.bank(),
+                            q.queries(), fmt(x100(q.recallAt1())), fmt(x100(q.recallAt5())), fmt(x100(q.mrrAt10())),
+                            r.retrievalSeconds());
+                }
+            }
+        }
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** {@code dir/file}: short, yet tells apart the test files of different sets. */
+    static String label(Path file) {
+        Path name = file.getFileName();
+        Path parent = file.toAbsolutePath().normalize().getParent();
+        return parent == null || parent.getFileName() == null ? name.toString() : parent.getFileName() + "/" + name;
+    }
+
+    static void writeJson(EvalOptions options, ModelSource model, List<Evaluate.FileResult> results) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ModelSpec spec = model.spec();
+        ObjectNode root = mapper.createObjectNode();
+        root.putObject("model")
+                .put("name", spec.name())
+                .put("source", model.id())
+                .put("pooling", spec.pooling().id())
+                .put("max_seq_len", spec.maxSeqLen())
+                .put("dim", spec.dim())
+                .put("normalize", spec.normalize())
+                .put("lowercase", spec.lowercase());
+        root.put("scale", 100);
+        root.put("threads", options.threads());
+        root.put("sessions", options.sessions());
+        root.put("batch", options.batch());
+        if (options.limit() != Integer.MAX_VALUE) {
+            root.put("limit", options.limit());
+        }
+        ArrayNode files = root.putArray("files");
+        for (Evaluate.FileResult r : results) {
+            ObjectNode f = files.addObject()
+                    .put("file", r.file().toString())
+                    .put("pairs", r.pairs())
+                    .put("distinct_texts", r.texts())
+                    .put("seconds", r.seconds());
+            putScore(f, "cosine_spearman", r.cosineSpearman());
+            putScore(f, "cosine_pearson", r.cosinePearson());
+            putScore(f, "dot_spearman", r.dotSpearman());
+            putScore(f, "euclidean_spearman", r.euclideanSpearman());
+            putScore(f, "manhattan_spearman", r.manhattanSpearman());
+            RetrievalEval.Result q = r.retrieval();
+            if (q != null) {
+                f.putObject("retrieval")
+                        .put("bank", q.bank())
+                        .put("queries", q.queries())
+                        .put("recall_at_1", x100(q.recallAt1()))
+                        .put("recall_at_5", x100(q.recallAt5()))
+                        .put("mrr_at_10", x100(q.mrrAt10()))
+                        .put("seconds", r.retrievalSeconds());
+            }
+        }
+        Path parent = options.json().toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        mapper.writeValue(options.json().toFile(), root);
+    }
+
+    /** NaN (a constant column) becomes null: JSON has no NaN. */
+    private static void putScore(ObjectNode node, String field, double value) {
+        if (Double.isNaN(value)) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
+    }
+}
