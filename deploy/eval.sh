@@ -7,7 +7,7 @@
 #   deploy/eval.sh --json out.json my-pairs.tsv      # your files: text1<TAB>text2<TAB>label, or CLUE JSON lines
 #   deploy/eval.sh --model-dir models/finance ../shared/data/atec/ATEC.test.data
 #   deploy/eval.sh --limit 500 ../shared/data/lcqmc/LCQMC.test.data   # a quick look
-# Options: --model-dir DIR, --threads N, --sessions N, --batch N, --retrieval, --limit N, --json FILE.
+# Options: --model-dir DIR, --model NAME (a bundled model), --threads N, --sessions N, --batch N, --retrieval, --limit N, --json FILE.
 set -euo pipefail
 caller=$PWD
 cd "$(dirname "$0")/.."
@@ -23,7 +23,7 @@ while [[ $# -gt 0 ]]; do
     --model-dir|--json)
       [[ $# -ge 2 ]] || die "$1 needs a value"
       args+=("$1" "$(absolute "$2")"); shift 2 ;;
-    --threads|--sessions|--batch|--limit)
+    --model|--threads|--sessions|--batch|--limit)
       [[ $# -ge 2 ]] || die "$1 needs a value"
       args+=("$1" "$2"); shift 2 ;;
     --*) args+=("$1"); shift ;;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.faqmatch.event.EmbeddingFormat;
 import dev.faqmatch.event.QuestionParser;
 import dev.faqmatch.inference.DeviceChoice;
+import dev.faqmatch.inference.ModelSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,16 @@ public final class MatcherConfig {
     public static final Setting<Duration> CHECKPOINT_INTERVAL = declare(Setting.duration("checkpoint.interval", "10s",
             Duration.ofMillis(100), Duration.ofHours(1), "How often the job checkpoints (and commits its output)."));
     public static final Setting<String> MODEL_DIR = declare(Setting.optionalString("model.dir",
-            "Model directory (model.onnx, tokenizer.json, model.json); empty for the bundled bge-small-zh-v1.5."));
+            "Model directory (model.onnx, tokenizer.json, model.json); empty for the bundled model that model.name"
+                    + " names."));
+    public static final Setting<String> MODEL_NAME = declare(Setting.of("model.name", ModelSource.BUNDLED.get(0),
+            "one of " + String.join(", ", ModelSource.BUNDLED),
+            "The bundled model to run when model.dir is empty.", name -> {
+                if (!ModelSource.BUNDLED.contains(name.strip())) {
+                    throw new IllegalArgumentException();
+                }
+                return name.strip();
+            }));
     public static final Setting<String> FAQ_BANK = declare(Setting.string("faq.bank", "classpath:samples/faq-bank.jsonl",
             "FAQ bank, JSON lines of id, question, answer, tags: a file path or classpath:resource."));
     public static final Setting<DeviceChoice> DEVICE = declare(Setting.of("inference.device", "auto", "auto, cpu, gpu or gpu:N",

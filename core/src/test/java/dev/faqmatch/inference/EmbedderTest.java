@@ -21,7 +21,7 @@ class EmbedderTest {
 
     @BeforeAll
     static void load() {
-        embedder = Embedder.open(ModelSource.bundledDefault(), Device.CPU, 1);
+        embedder = Embedder.open(ModelSource.bundled(ModelSource.BGE_SMALL_ZH), Device.CPU, 1);
     }
 
     @AfterAll
@@ -155,7 +155,7 @@ class EmbedderTest {
         // (Skipped where CUDA works, since then there is nothing to fall back from.)
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("CUDA_VISIBLE_DEVICES") == null
                 && !Files.exists(Path.of("/dev/nvidia0")), "a GPU is present");
-        try (Embedder gpu = Embedder.open(ModelSource.bundledDefault(), Device.gpu(0), 1)) {
+        try (Embedder gpu = Embedder.open(ModelSource.bundled(ModelSource.BGE_SMALL_ZH), Device.gpu(0), 1)) {
             assertThat(gpu.device()).isEqualTo(Device.CPU);
             assertThat(gpu.embedTexts(List.of("额度"))[0]).hasSize(512);
         }

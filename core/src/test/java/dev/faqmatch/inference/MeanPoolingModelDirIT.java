@@ -50,7 +50,7 @@ class MeanPoolingModelDirIT {
         maskVector = gaussian(random);
         Files.write(dir.resolve(ModelSource.MODEL_FILE), meanTestGraph(tokenTable, typeTable, maskVector));
         try (InputStream in = MeanPoolingModelDirIT.class.getClassLoader()
-                .getResourceAsStream(ModelSource.DEFAULT_TOKENIZER_RESOURCE)) {
+                .getResourceAsStream("bge-small-zh-v1.5-tokenizer.json")) {
             Files.copy(in, dir.resolve(ModelSource.TOKENIZER_FILE));
         }
         Files.writeString(dir.resolve(ModelSource.SPEC_FILE), """

@@ -23,7 +23,7 @@ class FaqMatcherTest {
 
     @BeforeAll
     static void load() {
-        embedder = Embedder.open(ModelSource.bundledDefault(), Device.CPU, 1);
+        embedder = Embedder.open(ModelSource.bundled(ModelSource.BGE_SMALL_ZH), Device.CPU, 1);
         List<FaqEntry> entries = List.of(new FaqEntry("f-1", "提前还款要手续费吗", "不收取", List.of()),
                 new FaqEntry("f-2", "怎么提高信用卡额度", "在 App 里申请", List.of()),
                 new FaqEntry("f-3", "忘记密码怎么办", "点忘记密码", List.of()));

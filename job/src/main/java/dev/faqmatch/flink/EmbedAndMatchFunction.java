@@ -48,15 +48,16 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
      * What a slot needs from the configuration, and nothing else: the job graph carries this
      * function, so Kafka credentials must not travel in it.
      *
-     * @param modelDir the model directory, empty for the bundled model
+     * @param modelDir the model directory, empty for the bundled model {@code modelName}
      * @param intraOpThreads ONNX Runtime threads per session, 0 for cores / parallelism
      */
-    public record Options(String modelDir, String faqBank, DeviceChoice device, int intraOpThreads,
+    public record Options(String modelDir, String modelName, String faqBank, DeviceChoice device, int intraOpThreads,
             FaqMatcher.Options matching, Duration asyncTimeout, int asyncCapacity) implements Serializable {
         private static final long serialVersionUID = 1L;
 
         public static Options from(MatcherConfig config) {
-            return new Options(config.get(MatcherConfig.MODEL_DIR), config.get(MatcherConfig.FAQ_BANK),
+            return new Options(config.get(MatcherConfig.MODEL_DIR), config.get(MatcherConfig.MODEL_NAME),
+                    config.get(MatcherConfig.FAQ_BANK),
                     config.get(MatcherConfig.DEVICE), config.get(MatcherConfig.INTRA_OP_THREADS),
                     new FaqMatcher.Options(config.get(MatcherConfig.TOP_K), config.get(MatcherConfig.MIN_SCORE),
                             config.get(MatcherConfig.EMBEDDING_OUTPUT), config.get(MatcherConfig.BATCH_MAX_SIZE),
@@ -89,7 +90,7 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         long start = System.nanoTime();
-        ModelSource model = ModelSource.resolve(options.modelDir());
+        ModelSource model = ModelSource.resolve(options.modelDir(), options.modelName());
         Device device = options.device().resolve(slotGpus(), subtask);
         int threads = options.intraOpThreads() > 0
                 ? options.intraOpThreads()

@@ -63,7 +63,7 @@ public final class FaqMatcherJob {
      * that the user sees the message at once rather than in a TaskManager's log.
      */
     static void checkResources(MatcherConfig config) {
-        ModelSource model = ModelSource.resolve(config.get(MatcherConfig.MODEL_DIR));
+        ModelSource model = ModelSource.resolve(config.get(MatcherConfig.MODEL_DIR), config.get(MatcherConfig.MODEL_NAME));
         int entries = FaqBankReader.read(config.get(MatcherConfig.FAQ_BANK)).size();
         LOG.info("Model {}; FAQ bank {} ({} entries); {} -> {} (dead letters: {}), delivery {}", model,
                 config.get(MatcherConfig.FAQ_BANK), entries, config.get(MatcherConfig.QUESTIONS_TOPIC), config.get(MatcherConfig.MATCHES_TOPIC), config.get(MatcherConfig.DEAD_LETTER_TOPIC),

@@ -61,7 +61,7 @@ class BadInputFuzzIT {
         MatcherConfig config = MatcherConfig.fromMap(Map.of(
                 "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
                 "checkpoint.interval", "1s",
-                "job.get(MatcherConfig.PARALLELISM)", "2",
+                "job.parallelism", "2",
                 "output.embedding", "none",
                 // this test is about data; a loaded test machine must not turn into timeouts
                 "async.timeout", "2min",

@@ -173,7 +173,7 @@ class ExactlyOnceUnderFailuresIT {
                 "kafka.group-id", topics.questions + "-group",
                 "kafka.transactional-id-prefix", topics.questions,
                 "checkpoint.interval", checkpointInterval,
-                "job.get(MatcherConfig.PARALLELISM)", "2",
+                "job.parallelism", "2",
                 "output.embedding", "none",
                 "retry.initial-backoff", "50ms"));
     }

@@ -75,7 +75,7 @@ class FaqMatcherJobIT {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("kafka.bootstrap-servers", KAFKA.bootstrapServers());
         settings.put("checkpoint.interval", "1s");
-        settings.put("job.get(MatcherConfig.PARALLELISM)", "2");
+        settings.put("job.parallelism", "2");
         settings.put("output.embedding", "base64");
         settings.put("input.max-text-bytes", Integer.toString(MAX_TEXT_BYTES));
         settings.put("batch.max-size", "16");

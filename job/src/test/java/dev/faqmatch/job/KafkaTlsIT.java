@@ -134,7 +134,7 @@ class KafkaTlsIT {
                 "kafka.client.ssl.truststore.password", PASSWORD,
                 "kafka.client.ssl.truststore.type", "PKCS12",
                 "checkpoint.interval", "1s",
-                "job.get(MatcherConfig.PARALLELISM)", "1",
+                "job.parallelism", "1",
                 "output.embedding", "none");
     }
 

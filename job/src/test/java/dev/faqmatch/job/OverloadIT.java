@@ -53,7 +53,7 @@ class OverloadIT {
         MatcherConfig config = MatcherConfig.fromMap(Map.of(
                 "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
                 "checkpoint.interval", "5s",
-                "job.get(MatcherConfig.PARALLELISM)", "2",
+                "job.parallelism", "2",
                 "async.timeout", "2min",
                 // the sample questions repeat: without this, cached embeddings would make the
                 // job far faster than its capacity measured on a cold cache

@@ -115,7 +115,7 @@ public final class Bench {
         Report report = new Report(o);
         List<String> all = BenchTexts.read(o.data, Math.max(o.e2e, o.texts) + 40_000);
         List<String> texts = BenchTexts.first(all, o.texts);
-        ModelSource fp32 = ModelSource.bundledDefault();
+        ModelSource fp32 = ModelSource.bundled(ModelSource.BGE_SMALL_ZH);
         ModelSource int8 = null;
         if (o.int8 && Int8Model.available()) {
             int8 = ModelSource.directory(Int8Model.write(o.out.resolve("models").resolve(Int8Model.NAME)));

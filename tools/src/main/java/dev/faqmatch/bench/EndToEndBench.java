@@ -408,7 +408,7 @@ final class EndToEndBench implements AutoCloseable {
         config.put("kafka.group-id", "faq-matcher-" + run);
         config.put("kafka.transactional-id-prefix", "faq-matcher-" + run);
         config.put("kafka.starting-offsets", "earliest");
-        config.put("job.get(MatcherConfig.PARALLELISM)", Integer.toString(parallelism));
+        config.put("job.parallelism", Integer.toString(parallelism));
         config.put("delivery.guarantee", "exactly-once");
         if (modelDir != null) {
             config.put("model.dir", modelDir);

@@ -1,15 +1,17 @@
 package dev.faqmatch.eval;
 
+import dev.faqmatch.inference.ModelSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The evaluation tool's command line, parsed and checked. */
-record EvalOptions(String modelDir, int threads, int sessions, int batch, boolean retrieval, int limit, Path json,
+record EvalOptions(String modelDir, String modelName, int threads, int sessions, int batch, boolean retrieval, int limit, Path json,
         List<Path> files) {
 
     static EvalOptions parse(String[] args) {
         String modelDir = null;
+        String modelName = null;
         int threads = Runtime.getRuntime().availableProcessors();
         int sessions = -1;
         int batch = 32;
@@ -21,6 +23,7 @@ record EvalOptions(String modelDir, int threads, int sessions, int batch, boolea
             String arg = args[i];
             switch (arg) {
                 case "--model-dir" -> modelDir = value(args, ++i, arg);
+                case "--model" -> modelName = value(args, ++i, arg);
                 case "--threads" -> threads = positive(args, ++i, arg);
                 case "--sessions" -> sessions = positive(args, ++i, arg);
                 case "--batch" -> batch = positive(args, ++i, arg);
@@ -39,7 +42,7 @@ record EvalOptions(String modelDir, int threads, int sessions, int batch, boolea
             throw new IllegalArgumentException("no pair file given");
         }
         sessions = sessions < 0 ? threads : Math.min(sessions, threads);
-        return new EvalOptions(modelDir, threads, sessions, batch, retrieval, limit, json, List.copyOf(files));
+        return new EvalOptions(modelDir, modelName, threads, sessions, batch, retrieval, limit, json, List.copyOf(files));
     }
 
     private static String value(String[] args, int i, String option) {
@@ -67,10 +70,11 @@ record EvalOptions(String modelDir, int threads, int sessions, int batch, boolea
         return threads / sessions + (s < threads % sessions ? 1 : 0);
     }
 
-    static final String USAGE = """
+    private static final String USAGE = """
             usage: eval.sh [options] FILE...
               FILE               text1<TAB>text2<TAB>label lines, or JSON lines with sentence1, sentence2, label
-              --model-dir DIR    model directory (model.onnx, tokenizer.json, model.json); default: bundled bge-small-zh-v1.5
+              --model-dir DIR    model directory (model.onnx, tokenizer.json, model.json)
+              --model NAME       a bundled model instead (%s); default: %s
               --threads N        CPU cores to use (default: all, %d here)
               --sessions N       ONNX Runtime sessions sharing those cores (default: one per core)
               --batch N          texts per model run (default 32)
@@ -78,4 +82,9 @@ record EvalOptions(String modelDir, int threads, int sessions, int batch, boolea
               --limit N          only the first N pairs of each file
               --json FILE        also write the results as JSON
             """;
+
+    static String usage() {
+        return String.format(USAGE, String.join(", ", ModelSource.BUNDLED), ModelSource.BUNDLED.get(0),
+                Runtime.getRuntime().availableProcessors());
+    }
 }

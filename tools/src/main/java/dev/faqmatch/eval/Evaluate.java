@@ -36,7 +36,7 @@ public final class Evaluate {
             options = EvalOptions.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.err.printf(EvalOptions.USAGE, Runtime.getRuntime().availableProcessors());
+            System.err.print(EvalOptions.usage());
             System.exit(2);
             return;
         }
@@ -55,7 +55,7 @@ public final class Evaluate {
                 throw new PairFileException("pair file " + file + " does not exist or is not a file");
             }
         }
-        ModelSource model = ModelSource.resolve(options.modelDir());
+        ModelSource model = ModelSource.resolve(options.modelDir(), options.modelName());
         List<Embedder> embedders = new ArrayList<>();
         try {
             for (int s = 0; s < options.sessions(); s++) {

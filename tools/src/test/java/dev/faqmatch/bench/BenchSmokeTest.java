@@ -27,7 +27,7 @@ class BenchSmokeTest {
                 "--sweep-texts", "12", "--batches", "1,4", "--cores", "2"});
         List<String> texts = BenchTexts.first(List.of("花呗怎么还款", "借呗的借款日期和还款日期不一样吗", "额度",
                 "信用卡逾期一天会影响征信吗", "怎么改绑银行卡", "提前还款是按全额计息吗"), 12);
-        ModelSource model = ModelSource.bundledDefault();
+        ModelSource model = ModelSource.bundled(ModelSource.BGE_SMALL_ZH);
         Report report = new Report(o);
         report.ceilingFp32 = Bench.ceiling(o, model, texts, report, true);
         assertThat(report.ceilingFp32.sweep()).hasSize(3 * 2 + 1);

@@ -3,6 +3,7 @@ package dev.faqmatch.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.faqmatch.inference.ModelSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,7 +33,7 @@ class PublishedScoresIT {
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<Evaluate.FileResult> results = Evaluate.run(
-                EvalOptions.parse(new String[] {lcqmc.toString(), stsb.toString()}),
+                EvalOptions.parse(new String[] {"--model", ModelSource.BGE_SMALL_ZH, lcqmc.toString(), stsb.toString()}),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
         System.out.print(printed.toString(StandardCharsets.UTF_8));
 

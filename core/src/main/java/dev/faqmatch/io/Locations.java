@@ -1,4 +1,4 @@
-package dev.faqmatch.config;
+package dev.faqmatch.io;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
