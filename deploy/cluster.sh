@@ -25,7 +25,7 @@ ROOT=$PWD
 CLUSTER_DIR=$(realpath -m "${CLUSTER_DIR:-.cluster}")
 CLUSTER_CONF=${CLUSTER_CONF:-flink-conf/cluster}
 TASKMANAGERS=${TASKMANAGERS:-1}
-BOOTSTRAP=${BOOTSTRAP:-127.0.0.1:19092}
+BOOTSTRAP=${BOOTSTRAP:-$LOCAL_BOOTSTRAP}
 CONF="$CLUSTER_DIR/conf"
 LOG="$CLUSTER_DIR/log"
 # Marks every JVM of this cluster on its command line, so that status and stop can find one whose

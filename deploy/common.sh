@@ -6,6 +6,11 @@ JAVA=${JAVA:-java}
 if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; fi
 SCRIPT=${SCRIPT:-$(basename "$0")}
 
+# The local broker of deploy/local.sh and deploy/kafka.sh, and the job's topics with default
+# settings (testkit's Topics says the same to the Java tools and tests).
+LOCAL_BOOTSTRAP=127.0.0.1:19092
+JOB_TOPICS=questions,faq-matches,questions-dlq
+
 die() { echo "$SCRIPT: $*" >&2; exit 1; }
 
 # The comment block at the top of the calling script (line 2 up to `set -euo`), as its usage.

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh
 ensure_built
-BOOTSTRAP=${BOOTSTRAP:-127.0.0.1:19092}
+BOOTSTRAP=${BOOTSTRAP:-$LOCAL_BOOTSTRAP}
 [[ $# -ge 2 ]] || usage
 mode=$1
 topic=$2

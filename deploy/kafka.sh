@@ -15,8 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh
 KAFKA_DIR=$(realpath -m "${KAFKA_DIR:-.kafka}")
-KAFKA_PORT=${KAFKA_PORT:-19092}
-KAFKA_TOPICS=${KAFKA_TOPICS:-questions,faq-matches,questions-dlq}
+KAFKA_PORT=${KAFKA_PORT:-${LOCAL_BOOTSTRAP##*:}}
+KAFKA_TOPICS=${KAFKA_TOPICS:-$JOB_TOPICS}
 SERVER_PID="$KAFKA_DIR/kafka-server.pid"   # the launcher JVM (dev.faqmatch.tools.KafkaServer)
 BROKER_PID="$KAFKA_DIR/kafka-broker.pid"   # the broker JVM it started
 

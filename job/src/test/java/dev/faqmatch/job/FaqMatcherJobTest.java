@@ -1,12 +1,17 @@
 package dev.faqmatch.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faqmatch.config.ConfigException;
+import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.faq.FaqBankException;
 import dev.faqmatch.inference.ModelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,5 +43,17 @@ class FaqMatcherJobTest {
         assertThatThrownBy(() -> FaqMatcherJob.main(new String[] {"--model.dir", dir.toString()}))
                 .isInstanceOf(ModelException.class)
                 .hasMessageContaining("model.onnx");
+    }
+
+    @Test
+    void thePipelineBuildsWithItsOperatorsAndTheirUids() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        FaqMatcherJob.build(env, MatcherConfig.defaults());
+        // getStreamGraph() runs what submission runs on the client: type extraction, the sinks'
+        // lineage, the serializability of every function.
+        List<String> uids = new ArrayList<>();
+        env.getStreamGraph().getStreamNodes().forEach(node -> uids.add(node.getTransformationUID()));
+        assertThat(uids).contains("questions-source", "parse-questions", "embed-and-match");
+        assertThat(String.join(",", uids)).contains("matches-sink").contains("dead-letter-sink");
     }
 }

@@ -1,6 +1,7 @@
 package dev.faqmatch.tools;
 
 import dev.faqmatch.testkit.LocalKafka;
+import dev.faqmatch.testkit.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,11 +22,11 @@ public final class KafkaServer {
     private KafkaServer() {}
 
     public static void main(String[] args) throws Exception {
-        int port = 19092;
+        int port = Topics.LOCAL_BROKER_PORT;
         int partitions = 2;
         Path dir = Path.of(".kafka", "broker");
         Path pidFile = null;
-        List<String> topics = new ArrayList<>(List.of("questions", "faq-matches", "questions-dlq"));
+        List<String> topics = new ArrayList<>(Topics.DEFAULTS);
         for (int i = 0; i < args.length; i += 2) {
             String option = args[i];
             if (i + 1 >= args.length) {

@@ -8,6 +8,7 @@ import dev.faqmatch.testkit.KafkaClients;
 import dev.faqmatch.testkit.LocalKafka;
 import dev.faqmatch.testkit.QuestionFile;
 import dev.faqmatch.testkit.QuestionRecord;
+import dev.faqmatch.testkit.Topics;
 import dev.faqmatch.testkit.WarmUp;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -47,14 +48,14 @@ public final class LocalDemo {
             "  --questions FILE  questions to publish: JSON lines {\"id\",\"text\"} or plain text, one a line",
             "                    (default: the sample questions shipped with the project)",
             "  --stay            keep running for questions published by others (deploy/kafka-console.sh)",
-            "  --port N          the broker's port on 127.0.0.1 (default 19092)",
+            "  --port N          the broker's port on 127.0.0.1 (default " + Topics.LOCAL_BROKER_PORT + ")",
             "  --<setting> VALUE any job setting, e.g. --batch.max-size 64 (see README)");
 
     public static void main(String[] args) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>();
         String questionsFile = QuestionFile.SAMPLE;
         boolean stay = false;
-        int port = 19092;
+        int port = Topics.LOCAL_BROKER_PORT;
         Path work = Path.of(".local");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
