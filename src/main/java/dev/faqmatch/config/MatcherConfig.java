@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.faqmatch.event.EmbeddingFormat;
+import dev.faqmatch.faq.FaqRecords;
 import dev.faqmatch.inference.Device;
+import dev.faqmatch.match.Thresholds;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -103,7 +105,37 @@ public final class MatcherConfig implements Serializable {
     public static final Setting<Integer> TOP_K = Setting.integer("match.top-k", 3, 1, 100,
             "Matches per event (a question may ask for fewer or more with top_k, up to 100).");
     public static final Setting<Double> MIN_SCORE = Setting.decimal("match.min-score", 0.5, -1.0, 1.0,
-            "Cosine similarity the best match needs for \"matched\": true.");
+            "Cosine similarity the best match needs for \"matched\": true (and route answer). Per tenant:"
+                    + " match.tenant.<name>.min-score.");
+    public static final Setting<String> FAQS_TOPIC = Setting.of("kafka.faqs-topic", "faqs", "a topic name, empty for none",
+            "Compacted topic of live FAQ upserts and deletes (key = tenant/faq_id), read from the earliest offset by"
+                    + " every slot; empty: the faq.bank file is the only bank, for every question.",
+            String::strip);
+    public static final Setting<Integer> FAQ_MAX_RECORD_BYTES = Setting.integer("faq.max-record-bytes", 65_536, 64,
+            16 * 1024 * 1024, "Largest FAQ topic record (value bytes) accepted; larger ones go to the dead-letter topic.");
+    public static final Setting<Duration> FAQ_BOOTSTRAP_TIMEOUT = Setting.duration("faq.bootstrap-timeout", "2min",
+            Duration.ofSeconds(1), Duration.ofHours(1),
+            "At a job's first start, questions wait until the FAQ topic has been read to the end it had at start, and"
+                    + " its banks embedded; after this long they go ahead with what is there (logged).");
+    /** Prefix of per-tenant thresholds: {@code match.tenant.<name>.min-score}, {@code .clarify-score}, {@code .clarify-margin}. */
+    public static final String TENANT_PREFIX = "match.tenant.";
+    public static final Setting<String> FALLBACK_TENANT = Setting.of("match.fallback-tenant", "",
+            "a tenant name, empty for none",
+            "Bank for questions whose tenant has none; empty: such questions go to the dead-letter topic as"
+                    + " unknown_tenant. Questions without a tenant use the bank 'default'.",
+            v -> {
+                String t = v.strip();
+                if (!t.isEmpty() && !FaqRecords.TENANT.matcher(t).matches()) {
+                    throw new IllegalArgumentException();
+                }
+                return t;
+            });
+    public static final Setting<Double> CLARIFY_SCORE = Setting.decimal("match.clarify-score", 0.4, -1.0, 1.0,
+            "Best-match cosine below which a question is routed to a person (route human); from it up to an answer,"
+                    + " route clarify. At most match.min-score. Per tenant: match.tenant.<name>.clarify-score.");
+    public static final Setting<Double> CLARIFY_MARGIN = Setting.decimal("match.clarify-margin", 0.03, 0.0, 2.0,
+            "How far the best match must be ahead of the second-best for route answer; closer, route clarify."
+                    + " Per tenant: match.tenant.<name>.clarify-margin.");
     public static final Setting<EmbeddingFormat> EMBEDDING_OUTPUT = Setting.choice("output.embedding",
             EmbeddingFormat.JSON, EmbeddingFormat.class,
             "How events carry the question's embedding: none, json (array of numbers) or base64 (little-endian float32).");
@@ -123,7 +155,8 @@ public final class MatcherConfig implements Serializable {
             DEAD_LETTER_TOPIC, GROUP_ID, STARTING_OFFSETS, TRANSACTIONAL_ID_PREFIX, KAFKA_STARTUP_TIMEOUT, DELIVERY,
             CHECKPOINT_INTERVAL, MODEL_DIR, FAQ_BANK, DEVICE, INTRA_OP_THREADS, BATCH_MAX_SIZE, BATCH_MAX_DELAY,
             ASYNC_TIMEOUT, ASYNC_CAPACITY, CACHE_MAX_ENTRIES, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF,
-            RETRY_MAX_BACKOFF, TOP_K, MIN_SCORE, EMBEDDING_OUTPUT, MAX_TEXT_BYTES, DEAD_LETTER_MAX_PAYLOAD_BYTES,
+            RETRY_MAX_BACKOFF, FAQS_TOPIC, FAQ_MAX_RECORD_BYTES, FAQ_BOOTSTRAP_TIMEOUT, TOP_K, MIN_SCORE, CLARIFY_SCORE,
+            CLARIFY_MARGIN, FALLBACK_TENANT, EMBEDDING_OUTPUT, MAX_TEXT_BYTES, DEAD_LETTER_MAX_PAYLOAD_BYTES,
             PARALLELISM, JOB_NAME);
 
     public final String bootstrapServers;
@@ -150,6 +183,12 @@ public final class MatcherConfig implements Serializable {
     public final int cacheMaxEntries;
     public final int topK;
     public final double minScore;
+    public final String faqsTopic;
+    public final int faqMaxRecordBytes;
+    public final Duration faqBootstrapTimeout;
+    public final String fallbackTenant;
+    private final Thresholds thresholds;
+    private final HashMap<String, Thresholds> tenantThresholds;
     public final EmbeddingFormat embeddingFormat;
     public final int maxTextBytes;
     public final int deadLetterMaxPayloadBytes;
@@ -183,6 +222,13 @@ public final class MatcherConfig implements Serializable {
         cacheMaxEntries = CACHE_MAX_ENTRIES.parse(values.get(CACHE_MAX_ENTRIES.key()));
         topK = TOP_K.parse(values.get(TOP_K.key()));
         minScore = MIN_SCORE.parse(values.get(MIN_SCORE.key()));
+        faqsTopic = FAQS_TOPIC.parse(values.get(FAQS_TOPIC.key()));
+        faqMaxRecordBytes = FAQ_MAX_RECORD_BYTES.parse(values.get(FAQ_MAX_RECORD_BYTES.key()));
+        faqBootstrapTimeout = FAQ_BOOTSTRAP_TIMEOUT.parse(values.get(FAQ_BOOTSTRAP_TIMEOUT.key()));
+        fallbackTenant = FALLBACK_TENANT.parse(values.get(FALLBACK_TENANT.key()));
+        thresholds = thresholds("match.", minScore, CLARIFY_SCORE.parse(values.get(CLARIFY_SCORE.key())),
+                CLARIFY_MARGIN.parse(values.get(CLARIFY_MARGIN.key())));
+        tenantThresholds = tenantThresholds(values, thresholds);
         embeddingFormat = EMBEDDING_OUTPUT.parse(values.get(EMBEDDING_OUTPUT.key()));
         maxTextBytes = MAX_TEXT_BYTES.parse(values.get(MAX_TEXT_BYTES.key()));
         deadLetterMaxPayloadBytes = DEAD_LETTER_MAX_PAYLOAD_BYTES.parse(values.get(DEAD_LETTER_MAX_PAYLOAD_BYTES.key()));
@@ -201,6 +247,64 @@ public final class MatcherConfig implements Serializable {
         }
     }
 
+    /** @param prefix "match." for the job-wide settings, "match.tenant.NAME." for a tenant's */
+    private static Thresholds thresholds(String prefix, double min, double clarify, double margin) {
+        if (clarify > min) {
+            throw new ConfigException("Invalid value '" + clarify + "' for setting '" + prefix + "clarify-score"
+                    + "': it must not exceed " + prefix + "min-score (" + min + "), or no question could be answered.");
+        }
+        return new Thresholds(min, clarify, margin);
+    }
+
+    /**
+     * {@code match.tenant.<name>.<threshold>}: each parsed as its job-wide setting is, a missing one
+     * taken from the job-wide value.
+     */
+    private static HashMap<String, Thresholds> tenantThresholds(Map<String, String> values, Thresholds base) {
+        Map<String, Map<String, String>> byTenant = new TreeMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (!e.getKey().startsWith(TENANT_PREFIX)) {
+                continue;
+            }
+            String rest = e.getKey().substring(TENANT_PREFIX.length());
+            int dot = rest.lastIndexOf('.');
+            String tenant = dot < 0 ? "" : rest.substring(0, dot);
+            String name = dot < 0 ? rest : rest.substring(dot + 1);
+            if (!TENANT_NAME.matcher(tenant).matches() || !TENANT_THRESHOLDS.contains(name)) {
+                throw new ConfigException("Unknown setting '" + e.getKey() + "': per-tenant settings are "
+                        + TENANT_PREFIX + "<tenant>.min-score, .clarify-score and .clarify-margin, with a tenant name"
+                        + " of letters, digits, '_' and '-'.");
+            }
+            byTenant.computeIfAbsent(tenant, t -> new HashMap<>()).put(name, e.getValue());
+        }
+        HashMap<String, Thresholds> result = new HashMap<>();
+        byTenant.forEach((tenant, settings) -> {
+            String prefix = TENANT_PREFIX + tenant + ".";
+            double min = settings.containsKey("min-score")
+                    ? rename(MIN_SCORE, prefix + "min-score").parse(settings.get("min-score")) : base.minScore();
+            double clarify = settings.containsKey("clarify-score")
+                    ? rename(CLARIFY_SCORE, prefix + "clarify-score").parse(settings.get("clarify-score"))
+                    : Math.min(base.clarifyScore(), min);
+            double margin = settings.containsKey("clarify-margin")
+                    ? rename(CLARIFY_MARGIN, prefix + "clarify-margin").parse(settings.get("clarify-margin"))
+                    : base.clarifyMargin();
+            result.put(tenant, thresholds(prefix, min, clarify, margin));
+        });
+        return result;
+    }
+
+    private static final java.util.regex.Pattern TENANT_NAME = FaqRecords.TENANT;
+    private static final List<String> TENANT_THRESHOLDS = List.of("min-score", "clarify-score", "clarify-margin");
+
+    private static <T> Setting<T> rename(Setting<T> setting, String key) {
+        return Setting.of(key, setting.defaultValue(), setting.allowed(), setting.description(), setting::parse);
+    }
+
+    /** The routing thresholds of a tenant's bank: its own settings, else the job-wide ones. */
+    public Thresholds thresholds(String tenant) {
+        return tenantThresholds.getOrDefault(tenant, thresholds);
+    }
+
     /** Every setting at its default. */
     public static MatcherConfig defaults() {
         return fromMap(Map.of());
@@ -209,10 +313,11 @@ public final class MatcherConfig implements Serializable {
     /** Validates every value; unknown keys are errors, so that a typo does not go unnoticed. */
     public static MatcherConfig fromMap(Map<String, String> values) {
         for (String key : values.keySet()) {
-            if (!key.startsWith(KAFKA_CLIENT_PREFIX) && SETTINGS.stream().noneMatch(s -> s.key().equals(key))) {
+            if (!key.startsWith(KAFKA_CLIENT_PREFIX) && !key.startsWith(TENANT_PREFIX) && SETTINGS.stream().noneMatch(s -> s.key().equals(key))) {
                 throw new ConfigException("Unknown setting '" + key + "'. Known settings: "
                         + String.join(", ", SETTINGS.stream().map(Setting::key).toList())
-                        + ", and Kafka client properties under '" + KAFKA_CLIENT_PREFIX + "'.");
+                        + ", per-tenant thresholds under '" + TENANT_PREFIX + "', and Kafka client properties under '"
+                        + KAFKA_CLIENT_PREFIX + "'.");
             }
         }
         return new MatcherConfig(values);

@@ -3,8 +3,8 @@ package dev.faqmatch.flink;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.event.MatchEvent;
 import dev.faqmatch.event.Question;
-import dev.faqmatch.faq.FaqIndex;
 import dev.faqmatch.faq.FaqMatcher;
+import dev.faqmatch.faq.LiveBanks;
 import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.Embedder;
 import dev.faqmatch.inference.EmbeddingCache;
@@ -36,7 +36,6 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
     private static final Logger LOG = LoggerFactory.getLogger(EmbedAndMatchFunction.class);
     /** Flink external resource name of GPUs ({@code external-resources: gpu}). */
     public static final String GPU_RESOURCE = "gpu";
-    private static final int INDEX_BATCH = 32;
     /** Metric group of the matcher's own metrics (Prometheus: flink_taskmanager_job_task_operator_faqmatcher_*). */
     public static final String METRIC_GROUP = "faqmatcher";
     /** Batches the histograms keep: at a few batches a second, the last minutes. */
@@ -45,7 +44,7 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
     private final MatcherConfig config;
 
     private transient RefCountedCache<SharedModels.EmbedderKey, Embedder>.Lease embedderLease;
-    private transient RefCountedCache<SharedModels.IndexKey, FaqIndex>.Lease indexLease;
+    private transient RefCountedCache<SharedBanks.Key, LiveBanks>.Lease banksLease;
     private transient RefCountedCache<SharedModels.CacheKey, EmbeddingCache>.Lease cacheLease;
     private transient FaqMatcher matcher;
     private transient Counter questions;
@@ -73,23 +72,27 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, parallelism));
         try {
             embedderLease = SharedModels.embedder(model, device, subtask, threads);
-            indexLease = SharedModels.index(config.faqBank, embedderLease.get(), INDEX_BATCH);
+            banksLease = SharedBanks.acquire(getRuntimeContext().getJobInfo().getJobId().toString(), model,
+                    SharedBanks.updaterDevice(config), config.faqBank, config.faqBootstrapTimeout.toMillis());
             cacheLease = SharedModels.cache(model, config.cacheMaxEntries);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
         Embedder embedder = embedderLease.get();
-        FaqIndex index = indexLease.get();
-        matcher = new FaqMatcher("faq-batcher-" + subtask, embedder, index,
+        LiveBanks banks = banksLease.get();
+        if (banks.dim() != embedder.spec().dim()) {
+            throw new IllegalStateException("FAQ bank dim " + banks.dim() + " != model dim " + embedder.spec().dim());
+        }
+        matcher = new FaqMatcher("faq-batcher-" + subtask, embedder,
                 new FaqMatcher.Options(config.topK, config.minScore, config.embeddingFormat, config.batchMaxSize,
                         config.batchMaxDelay, config.cacheMaxEntries),
-                this::onBatch, cacheLease.get());
+                this::onBatch, cacheLease.get(), new TenantBanks(banks, config));
         registerMetrics(embedder);
-        LOG.info("Slot {}/{} ready in {} ms: model {}; FAQ bank {} with {} entries; batches of up to {} questions or {}"
-                        + " ms; async capacity {}, timeout {} s; top-k {}, min-score {}",
+        LOG.info("Slot {}/{} ready in {} ms: model {}; FAQ banks (default from {}): {}; batches of up to {} questions"
+                        + " or {} ms; async capacity {}, timeout {} s; top-k {}, min-score {}",
                 subtask + 1, parallelism, (System.nanoTime() - start) / 1_000_000, embedder, config.faqBank,
-                index.size(), config.batchMaxSize, config.batchMaxDelay.toMillis(), config.asyncCapacity,
+                banks.describe(), config.batchMaxSize, config.batchMaxDelay.toMillis(), config.asyncCapacity,
                 config.asyncTimeout.toSeconds(), config.topK, config.minScore);
     }
 
@@ -178,9 +181,9 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
             matcher.close();
             matcher = null;
         }
-        if (indexLease != null) {
-            indexLease.close();
-            indexLease = null;
+        if (banksLease != null) {
+            banksLease.close();
+            banksLease = null;
         }
         if (cacheLease != null) {
             cacheLease.close();
