@@ -173,6 +173,9 @@ public class FaqBanksFunction extends BroadcastProcessFunction<RawRecord, FaqUpd
             }
             if (caughtUp(now)) {
                 caughtUp = true;
+                // The first questions are answered by the whole bank as the topic had it, not by
+                // a snapshot that an updater thread began before the last records arrived.
+                banksLease.get().awaitCurrent(config.faqBootstrapTimeout.toMillis());
                 LOG.info("FAQ topic '{}' read to {}; {} questions held are released; banks: {}", config.faqsTopic, now,
                         held.size(), banksLease.get().describe());
                 releaseHeld(d -> ctx.output(ParseQuestions.DEAD_LETTERS, d), out);
