@@ -11,6 +11,8 @@
 #   deploy/bench.sh --e2e 40000 --texts 8000 --latency-seconds 120
 #   deploy/bench.sh --accuracy           # also fp32 vs int8 cosine Spearman on STS-B, ATEC, LCQMC
 #   deploy/bench.sh --no-e2e --no-peer   # ceiling and inference layer only
+#   deploy/bench.sh --bank-scale         # top-k cost and memory of 1k, 10k and 100k-entry FAQ banks
+#                                        # vs the model's cost per question (--sizes, --batch, --top-k)
 # Other options: --data FILE, --out DIR, --sweep-texts N, --batches 1,8,32, --batch.max-size N,
 # --batch.max-delay-ms N, --cache N (cache.max-entries), --zipf S, --no-int8, --accuracy-pairs N,
 # --set KEY=VALUE (a job setting for the end-to-end runs, e.g. --set output.embedding=base64),
@@ -36,4 +38,5 @@ trap 'rm -rf "$WORK"' EXIT
 RUST_FLAVOR=cpu "$JAVA" -Xmx2g ${BENCH_JAVA_OPTS:-} -Djava.awt.headless=true -Dai.djl.offline=true -Djava.io.tmpdir="$WORK/tmp" \
   -Dlog4j.configurationFile="$PWD/flink-conf/log4j-local.properties" \
   -Dkafka.broker.classpath="$PWD/target/kafka-broker.classpath" \
-  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.faqmatch.bench.Bench "$@"
+  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+  "$([[ "${1:-}" == --bank-scale ]] && echo dev.faqmatch.bench.BankScaleBench || echo dev.faqmatch.bench.Bench)" "$@"
