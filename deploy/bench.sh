@@ -11,6 +11,8 @@
 #   deploy/bench.sh --e2e 40000 --texts 8000 --latency-seconds 120
 #   deploy/bench.sh --accuracy           # also fp32 vs int8 cosine Spearman on STS-B, ATEC, LCQMC
 #   deploy/bench.sh --no-e2e --no-peer   # ceiling and inference layer only
+#   deploy/bench.sh --bank-scale         # top-k cost and memory of 1k, 10k and 100k-entry FAQ banks
+#                                        # vs the model's cost per question (--sizes, --batch, --top-k)
 # Other options: --data FILE, --out DIR, --sweep-texts N, --batches 1,8,32, --batch.max-size N,
 # --batch.max-delay-ms N, --cache N (cache.max-entries), --zipf S, --no-int8, --accuracy-pairs N,
 # --set KEY=VALUE (a job setting for the end-to-end runs, e.g. --set output.embedding=base64),
@@ -32,5 +34,6 @@ trap 'rm -rf "$WORK"' EXIT
 
 # BENCH_JAVA_OPTS: extra JVM options, e.g. -XX:StartFlightRecording=filename=target/bench/e2e.jfr
 # shellcheck disable=SC2086
-run_java -Xmx2g ${BENCH_JAVA_OPTS:-} -Djava.awt.headless=true -Djava.io.tmpdir="$WORK/tmp" \
-  dev.faqmatch.bench.Bench "$@"
+main=dev.faqmatch.bench.Bench
+[[ "${1:-}" == --bank-scale ]] && main=dev.faqmatch.bench.BankScaleBench
+run_java -Xmx2g ${BENCH_JAVA_OPTS:-} -Djava.awt.headless=true -Djava.io.tmpdir="$WORK/tmp" "$main" "$@"

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.faqmatch.event.EmbeddingFormat;
 import dev.faqmatch.event.QuestionParser;
+import dev.faqmatch.faq.FaqRecords;
 import dev.faqmatch.inference.DeviceChoice;
 import dev.faqmatch.inference.ModelSource;
+import dev.faqmatch.match.TenantRouting;
+import dev.faqmatch.match.Thresholds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +30,9 @@ import java.util.TreeMap;
  */
 public final class MatcherConfig {
 
+    /** Prefix of per-tenant thresholds: {@code match.tenant.<name>.min-score}, {@code .clarify-score}, {@code .clarify-margin}. */
+    public static final String TENANT_PREFIX = "match.tenant.";
+    private static final List<String> TENANT_THRESHOLDS = List.of("min-score", "clarify-score", "clarify-margin");
     /** The argument that names a YAML file of settings. */
     public static final String CONFIG_FILE_ARG = "config";
     /** Any Kafka client property under this prefix goes to the source and both sinks as it is. */
@@ -102,11 +108,42 @@ public final class MatcherConfig {
             Duration.ofMillis(1), Duration.ofMinutes(1), "Wait before the first retry; doubles per attempt."));
     public static final Setting<Duration> RETRY_MAX_BACKOFF = declare(Setting.duration("retry.max-backoff", "5s",
             Duration.ofMillis(1), Duration.ofMinutes(10), "Longest wait between retries."));
+    public static final Setting<String> FAQS_TOPIC = declare(Setting.of("kafka.faqs-topic", "faqs",
+            "a topic name, empty for none",
+            "Compacted topic of live FAQ upserts and deletes (key = tenant/faq_id), read from the earliest offset by"
+                    + " every slot; empty: the faq.bank file is the only bank, for every question.",
+            String::strip));
+    public static final Setting<Integer> FAQ_MAX_RECORD_BYTES = declare(Setting.integer("faq.max-record-bytes", 65_536,
+            64, 16 * 1024 * 1024,
+            "Largest FAQ topic record (value bytes) accepted; larger ones go to the dead-letter topic."));
+    public static final Setting<Duration> FAQ_BOOTSTRAP_TIMEOUT = declare(Setting.duration("faq.bootstrap-timeout",
+            "2min", Duration.ofSeconds(1), Duration.ofHours(1),
+            "At a job's first start, questions wait until the FAQ topic has been read to the end it had at start, and"
+                    + " its banks embedded; after this long they go ahead with what is there (logged)."));
     public static final Setting<Integer> TOP_K = declare(Setting.integer("match.top-k", 3, 1, QuestionParser.MAX_TOP_K,
             "Matches per event (a question may ask for fewer or more with top_k, up to " + QuestionParser.MAX_TOP_K
                     + ")."));
     public static final Setting<Double> MIN_SCORE = declare(Setting.decimal("match.min-score", 0.5, -1.0, 1.0,
-            "Cosine similarity the best match needs for \"matched\": true."));
+            "Cosine similarity the best match needs for \"matched\": true (and route answer). Per tenant:"
+                    + " match.tenant.<name>.min-score."));
+    public static final Setting<Double> CLARIFY_SCORE = declare(Setting.decimal("match.clarify-score", 0.4, -1.0, 1.0,
+            "Best-match cosine below which a question is routed to a person (route human); from it up to an answer,"
+                    + " route clarify. At most match.min-score. Per tenant: match.tenant.<name>.clarify-score."));
+    public static final Setting<Double> CLARIFY_MARGIN = declare(Setting.decimal("match.clarify-margin", 0.03, 0.0, 2.0,
+            "How far the best match must be ahead of the second-best for route answer; closer, route clarify."
+                    + " Per tenant: match.tenant.<name>.clarify-margin."));
+    public static final Setting<String> FALLBACK_TENANT = declare(Setting.of("match.fallback-tenant", "",
+            "a tenant name, empty for none",
+            "Bank for questions whose tenant has none; empty: such questions go to the dead-letter topic as"
+                    + " unknown_tenant. Questions without a tenant use the bank 'default'.",
+            v -> {
+                String t = v.strip();
+                if (!t.isEmpty() && !FaqRecords.TENANT.matcher(t).matches()) {
+                    throw new IllegalArgumentException();
+                }
+                return t;
+            }));
+
     public static final Setting<EmbeddingFormat> EMBEDDING_OUTPUT = declare(Setting.choice("output.embedding",
             EmbeddingFormat.JSON, EmbeddingFormat.class,
             "How events carry the question's embedding: none, json (array of numbers) or base64 (little-endian float32)."));
@@ -129,6 +166,8 @@ public final class MatcherConfig {
 
     private final Map<String, Object> values;
     private final Map<String, String> kafkaClientProperties;
+    private final Thresholds thresholds;
+    private final Map<String, Thresholds> tenantThresholds;
 
     private MatcherConfig(Map<String, String> raw) {
         Map<String, Object> parsed = new HashMap<>();
@@ -143,6 +182,11 @@ public final class MatcherConfig {
             }
         });
         kafkaClientProperties = Collections.unmodifiableMap(client);
+        // Unset, clarify-score follows a min-score set below it, as a tenant's does.
+        double clarify = raw.containsKey(CLARIFY_SCORE.key()) ? get(CLARIFY_SCORE)
+                : Math.min(get(CLARIFY_SCORE), get(MIN_SCORE));
+        thresholds = thresholds("match.", get(MIN_SCORE), clarify, get(CLARIFY_MARGIN));
+        tenantThresholds = tenantThresholds(raw, thresholds);
         int batchMaxSize = get(BATCH_MAX_SIZE);
         if (asyncCapacity() < batchMaxSize) {
             throw new ConfigException("Invalid value '" + get(ASYNC_CAPACITY) + "' for setting '" + ASYNC_CAPACITY.key()
@@ -167,6 +211,62 @@ public final class MatcherConfig {
         return capacity == 0 ? 4 * get(BATCH_MAX_SIZE) : capacity;
     }
 
+    /** @param prefix "match." for the job-wide settings, "match.tenant.NAME." for a tenant's */
+    private static Thresholds thresholds(String prefix, double min, double clarify, double margin) {
+        if (clarify > min) {
+            throw new ConfigException("Invalid value '" + clarify + "' for setting '" + prefix + "clarify-score"
+                    + "': it must not exceed " + prefix + "min-score (" + min + "), or no question could be answered.");
+        }
+        return new Thresholds(min, clarify, margin);
+    }
+
+    /**
+     * {@code match.tenant.<name>.<threshold>}: each parsed as its job-wide setting is, a missing one
+     * taken from the job-wide value.
+     */
+    private static Map<String, Thresholds> tenantThresholds(Map<String, String> values, Thresholds base) {
+        Map<String, Map<String, String>> byTenant = new TreeMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (!e.getKey().startsWith(TENANT_PREFIX)) {
+                continue;
+            }
+            String rest = e.getKey().substring(TENANT_PREFIX.length());
+            int dot = rest.lastIndexOf('.');
+            String tenant = dot < 0 ? "" : rest.substring(0, dot);
+            String name = dot < 0 ? rest : rest.substring(dot + 1);
+            if (!FaqRecords.TENANT.matcher(tenant).matches() || !TENANT_THRESHOLDS.contains(name)) {
+                throw new ConfigException("Unknown setting '" + e.getKey() + "': per-tenant settings are "
+                        + TENANT_PREFIX + "<tenant>.min-score, .clarify-score and .clarify-margin, with a tenant name"
+                        + " of letters, digits, '_' and '-'.");
+            }
+            byTenant.computeIfAbsent(tenant, t -> new HashMap<>()).put(name, e.getValue());
+        }
+        Map<String, Thresholds> result = new HashMap<>();
+        byTenant.forEach((tenant, settings) -> {
+            String prefix = TENANT_PREFIX + tenant + ".";
+            double min = settings.containsKey("min-score")
+                    ? MIN_SCORE.renamed(prefix + "min-score").parse(settings.get("min-score")) : base.minScore();
+            double clarify = settings.containsKey("clarify-score")
+                    ? CLARIFY_SCORE.renamed(prefix + "clarify-score").parse(settings.get("clarify-score"))
+                    : Math.min(base.clarifyScore(), min);
+            double margin = settings.containsKey("clarify-margin")
+                    ? CLARIFY_MARGIN.renamed(prefix + "clarify-margin").parse(settings.get("clarify-margin"))
+                    : base.clarifyMargin();
+            result.put(tenant, thresholds(prefix, min, clarify, margin));
+        });
+        return Collections.unmodifiableMap(result);
+    }
+
+    /** The routing thresholds of a tenant's bank: its own settings, else the job-wide ones. */
+    public Thresholds thresholds(String tenant) {
+        return tenantThresholds.getOrDefault(tenant, thresholds);
+    }
+
+    /** How questions find their tenant's bank and thresholds. */
+    public TenantRouting routing() {
+        return new TenantRouting(!get(FAQS_TOPIC).isEmpty(), get(FALLBACK_TENANT), thresholds, tenantThresholds);
+    }
+
     /** Every setting at its default. */
     public static MatcherConfig defaults() {
         return fromMap(Map.of());
@@ -175,10 +275,12 @@ public final class MatcherConfig {
     /** Validates every value; unknown keys are errors, so that a typo does not go unnoticed. */
     public static MatcherConfig fromMap(Map<String, String> values) {
         for (String key : values.keySet()) {
-            if (!key.startsWith(KAFKA_CLIENT_PREFIX) && SETTINGS.stream().noneMatch(s -> s.key().equals(key))) {
+            if (!key.startsWith(KAFKA_CLIENT_PREFIX) && !key.startsWith(TENANT_PREFIX)
+                    && SETTINGS.stream().noneMatch(s -> s.key().equals(key))) {
                 throw new ConfigException("Unknown setting '" + key + "'. Known settings: "
                         + String.join(", ", SETTINGS.stream().map(Setting::key).toList())
-                        + ", and Kafka client properties under '" + KAFKA_CLIENT_PREFIX + "'.");
+                        + ", per-tenant thresholds under '" + TENANT_PREFIX + "', and Kafka client properties under '"
+                        + KAFKA_CLIENT_PREFIX + "'.");
             }
         }
         return new MatcherConfig(values);

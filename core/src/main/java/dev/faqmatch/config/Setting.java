@@ -109,6 +109,11 @@ public final class Setting<T> {
         }
     }
 
+    /** The same setting under another key, for settings that repeat per tenant. */
+    public Setting<T> renamed(String newKey) {
+        return new Setting<>(newKey, defaultValue, allowed, description, parser);
+    }
+
     public String key() {
         return key;
     }

@@ -7,11 +7,14 @@ import java.util.List;
 
 /**
  * The job's output for one question (schema 1). {@code matches} always holds the top entries,
- * best first; {@code matched} says whether the best one reached match.min-score.
+ * best first; {@code matched} says whether the best one reached match.min-score. {@code route}
+ * (answer, clarify or human), {@code bank} (the tenant whose bank answered) and
+ * {@code bank_version} (which FAQ records that bank held) were added within schema 1: readers
+ * that ignore unknown fields are unaffected.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"schema", "id", "text", "tenant", "ts", "model", "matched", "matches", "truncated",
-        "latency_ms", "processed_at", "embedding", "embedding_base64"})
+        "latency_ms", "processed_at", "route", "bank", "bank_version", "embedding", "embedding_base64"})
 public record MatchEvent(
         @JsonProperty("schema") int schema,
         @JsonProperty("id") String id,
@@ -25,7 +28,10 @@ public record MatchEvent(
         @JsonProperty("latency_ms") double latencyMs,
         @JsonProperty("processed_at") long processedAt,
         @JsonProperty("embedding") float[] embedding,
-        @JsonProperty("embedding_base64") String embeddingBase64) {
+        @JsonProperty("embedding_base64") String embeddingBase64,
+        @JsonProperty("route") String route,
+        @JsonProperty("bank") String bank,
+        @JsonProperty("bank_version") String bankVersion) {
 
     public static final int SCHEMA = 1;
 }

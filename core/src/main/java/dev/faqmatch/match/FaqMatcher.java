@@ -5,6 +5,7 @@ import dev.faqmatch.event.EventCodec;
 import dev.faqmatch.event.FaqMatch;
 import dev.faqmatch.event.MatchEvent;
 import dev.faqmatch.event.Question;
+import dev.faqmatch.faq.BankSnapshot;
 import dev.faqmatch.faq.FaqIndex;
 import dev.faqmatch.faq.ScoredFaq;
 import dev.faqmatch.inference.Embedder;
@@ -16,7 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -45,7 +48,7 @@ public final class FaqMatcher implements AutoCloseable {
     private record Pending(Question question, TokenizedText tokens) {}
 
     private final Embedder embedder;
-    private final FaqIndex index;
+    private final BankLookup banks;
     private final Options options;
     private final MicroBatcher<Pending, MatchEvent> batcher;
     private final EmbeddingCache cache;
@@ -60,23 +63,49 @@ public final class FaqMatcher implements AutoCloseable {
      */
     public FaqMatcher(String name, Embedder embedder, FaqIndex index, Options options, MicroBatcher.BatchListener listener,
             EmbeddingCache cache) {
+        this(name, embedder, options, listener, cache,
+                BankLookup.fixed(checkDim(index, embedder), new Thresholds(options.minScore(), options.minScore(), 0)));
+    }
+
+    private static FaqIndex checkDim(FaqIndex index, Embedder embedder) {
         if (index.dim() != embedder.spec().dim()) {
             throw new IllegalArgumentException("FAQ index dim " + index.dim() + " != model dim " + embedder.spec().dim());
         }
+        return index;
+    }
+
+    /**
+     * @param banks the live banks of the tenants; a question is matched against the snapshot of
+     *     its bank that is live when its embedding is ready
+     */
+    public FaqMatcher(String name, Embedder embedder, Options options, MicroBatcher.BatchListener listener,
+            EmbeddingCache cache, BankLookup banks) {
         this.embedder = embedder;
-        this.index = index;
+        this.banks = banks;
         this.options = options;
         this.cache = cache;
         this.batcher = new MicroBatcher<>(name, options.batchMaxSize(), options.batchMaxDelay(), this::process, listener);
     }
 
     public CompletableFuture<MatchEvent> match(Question question) {
+        CompletableFuture<BankSnapshot> bank = banks.bank(question);
+        if (!bank.isDone()) {
+            // A tenant whose first bank is still being embedded: the question waits for it (the
+            // async operator's timeout bounds the wait) rather than being matched against nothing.
+            return bank.thenCompose(ready -> matchNow(question));
+        }
+        return matchNow(question);
+    }
+
+    private CompletableFuture<MatchEvent> matchNow(Question question) {
         EmbeddingCache.Entry cached = cache.get(question.text());
         if (cached != null) {
             // A repeated question skips the batcher: answered on the caller's thread at once.
             try {
+                BankSnapshot bank = banks.bank(question).join();
+                List<ScoredFaq> top = bank.index().topK(cached.vector(), topK(question));
                 return CompletableFuture.completedFuture(
-                        event(question, cached.truncated(), cached.vector(), nowMicros()));
+                        event(question, cached.truncated(), cached.vector(), bank, top, nowMicros()));
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -96,12 +125,33 @@ public final class FaqMatcher implements AutoCloseable {
             tokens.add(p.tokens());
         }
         float[][] vectors = embedder.embed(tokens);
+        // Each question reads its bank's live snapshot once, here; the questions on one snapshot
+        // are searched together, in one pass over its matrix.
+        BankSnapshot[] bankOf = new BankSnapshot[batch.size()];
+        Map<BankSnapshot, List<Integer>> byBank = new IdentityHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            bankOf[i] = banks.bank(batch.get(i).question()).join();
+            byBank.computeIfAbsent(bankOf[i], b -> new ArrayList<>()).add(i);
+        }
+        List<List<ScoredFaq>> tops = new ArrayList<>(java.util.Collections.nCopies(batch.size(), null));
+        byBank.forEach((bank, members) -> {
+            float[][] queries = new float[members.size()][];
+            int[] ks = new int[members.size()];
+            for (int j = 0; j < members.size(); j++) {
+                queries[j] = vectors[members.get(j)];
+                ks[j] = topK(batch.get(members.get(j)).question());
+            }
+            List<List<ScoredFaq>> found = bank.index().topK(queries, ks);
+            for (int j = 0; j < members.size(); j++) {
+                tops.set(members.get(j), found.get(j));
+            }
+        });
         long nowMicros = nowMicros();
         List<MatchEvent> events = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             cache.put(p.question().text(), new EmbeddingCache.Entry(vectors[i], p.tokens().truncated()));
-            events.add(event(p.question(), p.tokens().truncated(), vectors[i], nowMicros));
+            events.add(event(p.question(), p.tokens().truncated(), vectors[i], bankOf[i], tops.get(i), nowMicros));
         }
         return events;
     }
@@ -110,19 +160,26 @@ public final class FaqMatcher implements AutoCloseable {
         return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 
-    private MatchEvent event(Question q, boolean truncated, float[] vector, long nowMicros) {
-        int k = q.topK() != null ? q.topK() : options.topK();
-        List<ScoredFaq> top = index.topK(vector, k);
+    private int topK(Question q) {
+        return q.topK() != null ? q.topK() : options.topK();
+    }
+
+    private MatchEvent event(Question q, boolean truncated, float[] vector, BankSnapshot bank, List<ScoredFaq> top,
+            long nowMicros) {
         List<FaqMatch> matches = new ArrayList<>(top.size());
         for (ScoredFaq s : top) {
             matches.add(new FaqMatch(s.entry().id(), s.entry().question(), s.entry().answer(), s.score()));
         }
-        boolean matched = !top.isEmpty() && top.get(0).score() >= options.minScore();
+        Thresholds thresholds = banks.thresholds(bank.tenant());
+        double best = top.isEmpty() ? Double.NaN : top.get(0).score();
+        double second = top.size() < 2 ? Double.NaN : top.get(1).score();
+        boolean matched = thresholds.matched(best);
         double latencyMs = (nowMicros - q.receivedAtMicros()) / 1000.0;
         return new MatchEvent(MatchEvent.SCHEMA, q.id(), q.text(), q.tenant(), q.ts(), embedder.spec().name(), matched,
                 matches, truncated, latencyMs, nowMicros / 1000,
                 options.embedding() == EmbeddingFormat.JSON ? vector : null,
-                options.embedding() == EmbeddingFormat.BASE64 ? EventCodec.base64(vector) : null);
+                options.embedding() == EmbeddingFormat.BASE64 ? EventCodec.base64(vector) : null,
+                thresholds.route(best, second).code(), bank.tenant(), bank.version());
     }
 
     /** The exact-text embedding cache (its hit counts are metrics). */
@@ -133,10 +190,6 @@ public final class FaqMatcher implements AutoCloseable {
     /** Questions waiting for a batch. */
     public int queued() {
         return batcher.queued();
-    }
-
-    public FaqIndex index() {
-        return index;
     }
 
     public Embedder embedder() {

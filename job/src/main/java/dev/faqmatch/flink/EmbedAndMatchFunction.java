@@ -3,7 +3,7 @@ package dev.faqmatch.flink;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.event.MatchEvent;
 import dev.faqmatch.event.Question;
-import dev.faqmatch.faq.FaqIndex;
+import dev.faqmatch.faq.LiveBanks;
 import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.DeviceChoice;
 import dev.faqmatch.inference.Embedder;
@@ -11,6 +11,7 @@ import dev.faqmatch.inference.EmbeddingCache;
 import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.inference.RefCountedCache;
 import dev.faqmatch.match.FaqMatcher;
+import dev.faqmatch.match.TenantRouting;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,6 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
     private static final Logger LOG = LoggerFactory.getLogger(EmbedAndMatchFunction.class);
     /** Flink external resource name of GPUs ({@code external-resources: gpu}). */
     public static final String GPU_RESOURCE = "gpu";
-    private static final int INDEX_BATCH = 32;
     /** Metric group of the matcher's own metrics (Prometheus: flink_taskmanager_job_task_operator_faqmatcher_*). */
     public static final String METRIC_GROUP = "faqmatcher";
     /** Batches the histograms keep: at a few batches a second, the last minutes. */
@@ -52,7 +52,8 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
      * @param intraOpThreads ONNX Runtime threads per session, 0 for cores / parallelism
      */
     public record Options(String modelDir, String modelName, String faqBank, DeviceChoice device, int intraOpThreads,
-            FaqMatcher.Options matching, Duration asyncTimeout, int asyncCapacity) implements Serializable {
+            FaqMatcher.Options matching, Duration asyncTimeout, int asyncCapacity, TenantRouting routing,
+            Duration faqBootstrapTimeout) implements Serializable {
         private static final long serialVersionUID = 1L;
 
         public static Options from(MatcherConfig config) {
@@ -62,14 +63,15 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
                     new FaqMatcher.Options(config.get(MatcherConfig.TOP_K), config.get(MatcherConfig.MIN_SCORE),
                             config.get(MatcherConfig.EMBEDDING_OUTPUT), config.get(MatcherConfig.BATCH_MAX_SIZE),
                             config.get(MatcherConfig.BATCH_MAX_DELAY), config.get(MatcherConfig.CACHE_MAX_ENTRIES)),
-                    config.get(MatcherConfig.ASYNC_TIMEOUT), config.asyncCapacity());
+                    config.get(MatcherConfig.ASYNC_TIMEOUT), config.asyncCapacity(), config.routing(),
+                    config.get(MatcherConfig.FAQ_BOOTSTRAP_TIMEOUT));
         }
     }
 
     private final Options options;
 
     private transient RefCountedCache<SharedModels.EmbedderKey, Embedder>.Lease embedderLease;
-    private transient RefCountedCache<SharedModels.IndexKey, FaqIndex>.Lease indexLease;
+    private transient RefCountedCache<SharedBanks.Key, LiveBanks>.Lease banksLease;
     private transient RefCountedCache<SharedModels.CacheKey, EmbeddingCache>.Lease cacheLease;
     private transient FaqMatcher matcher;
     private transient Counter questions;
@@ -98,20 +100,25 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
         FaqMatcher.Options matching = options.matching();
         try {
             embedderLease = SharedModels.embedder(model, device, subtask, threads);
-            indexLease = SharedModels.index(options.faqBank(), embedderLease.get(), INDEX_BATCH);
+            banksLease = SharedBanks.acquire(getRuntimeContext().getJobInfo().getJobId().toString(), model,
+                    SharedBanks.updaterDevice(options.device()), options.faqBank(), options.faqBootstrapTimeout().toMillis());
             cacheLease = SharedModels.cache(model, matching.cacheMaxEntries());
         } catch (RuntimeException e) {
             close();
             throw e;
         }
         Embedder embedder = embedderLease.get();
-        FaqIndex index = indexLease.get();
-        matcher = new FaqMatcher("faq-batcher-" + subtask, embedder, index, matching, this::onBatch, cacheLease.get());
+        LiveBanks banks = banksLease.get();
+        if (banks.dim() != embedder.spec().dim()) {
+            throw new IllegalStateException("FAQ bank dim " + banks.dim() + " != model dim " + embedder.spec().dim());
+        }
+        matcher = new FaqMatcher("faq-batcher-" + subtask, embedder, matching, this::onBatch, cacheLease.get(),
+                new TenantBanks(banks, options.routing()));
         registerMetrics(embedder);
-        LOG.info("Slot {}/{} ready in {} ms: model {}; FAQ bank {} with {} entries; batches of up to {} questions or {}"
-                        + " ms; async capacity {}, timeout {} s; top-k {}, min-score {}",
+        LOG.info("Slot {}/{} ready in {} ms: model {}; FAQ banks (default from {}): {}; batches of up to {} questions"
+                        + " or {} ms; async capacity {}, timeout {} s; top-k {}, min-score {}",
                 subtask + 1, parallelism, (System.nanoTime() - start) / 1_000_000, embedder, options.faqBank(),
-                index.size(), matching.batchMaxSize(), matching.batchMaxDelay().toMillis(), options.asyncCapacity(),
+                banks.describe(), matching.batchMaxSize(), matching.batchMaxDelay().toMillis(), options.asyncCapacity(),
                 options.asyncTimeout().toSeconds(), matching.topK(), matching.minScore());
     }
 
@@ -192,9 +199,9 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
             matcher.close();
             matcher = null;
         }
-        if (indexLease != null) {
-            indexLease.close();
-            indexLease = null;
+        if (banksLease != null) {
+            banksLease.close();
+            banksLease = null;
         }
         if (cacheLease != null) {
             cacheLease.close();

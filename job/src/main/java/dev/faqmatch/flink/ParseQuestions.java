@@ -8,6 +8,7 @@ import dev.faqmatch.event.QuestionParser;
 import dev.faqmatch.event.RawRecord;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -37,12 +38,24 @@ public final class ParseQuestions extends ProcessFunction<RawRecord, Question> {
 
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<Question> out) {
+        Question question = parse(record, maxTextBytes, maxDeadLetterPayloadBytes, d -> {
+            deadLetters.inc();
+            ctx.output(DEAD_LETTERS, d);
+        });
+        if (question != null) {
+            out.collect(question);
+        }
+    }
+
+    /** The question in {@code record}, or null after handing its dead letter to {@code deadLetters}. */
+    static Question parse(RawRecord record, int maxTextBytes, int maxDeadLetterPayloadBytes,
+            Consumer<DeadLetter> deadLetters) {
         Instant now = Instant.now();
         try {
-            out.collect(QuestionParser.parse(record.value(), maxTextBytes, ChronoUnit.MICROS.between(Instant.EPOCH, now)));
+            return QuestionParser.parse(record.value(), maxTextBytes, ChronoUnit.MICROS.between(Instant.EPOCH, now));
         } catch (InvalidQuestionException e) {
-            deadLetters.inc();
-            ctx.output(DEAD_LETTERS, DeadLetters.of(record, e, now.toEpochMilli(), maxDeadLetterPayloadBytes));
+            deadLetters.accept(DeadLetters.of(record, e, now.toEpochMilli(), maxDeadLetterPayloadBytes));
+            return null;
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.faqmatch.flink;
 
-import dev.faqmatch.faq.FaqBankReader;
-import dev.faqmatch.faq.FaqIndex;
 import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.Embedder;
 import dev.faqmatch.inference.EmbeddingCache;
@@ -9,8 +7,8 @@ import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.inference.RefCountedCache;
 
 /**
- * What the slots of one TaskManager share: embedders (a session per GPU, or per CPU slot), FAQ
- * indexes (a bank is embedded once per JVM, not once per slot) and embedding caches.
+ * What the slots of one TaskManager share: embedders (a session per GPU, or per CPU slot) and
+ * embedding caches; the FAQ banks are in {@link SharedBanks}.
  */
 final class SharedModels {
     /**
@@ -19,10 +17,7 @@ final class SharedModels {
      */
     record EmbedderKey(String model, Device device, int shareSlot, int threads) {}
 
-    record IndexKey(String model, String bank) {}
-
     static final RefCountedCache<EmbedderKey, Embedder> EMBEDDERS = new RefCountedCache<>();
-    static final RefCountedCache<IndexKey, FaqIndex> INDEXES = new RefCountedCache<>();
 
     record CacheKey(String model, int maxEntries) {}
 
@@ -39,10 +34,5 @@ final class SharedModels {
 
     static RefCountedCache<CacheKey, EmbeddingCache>.Lease cache(ModelSource model, int maxEntries) {
         return CACHES.acquire(new CacheKey(model.id(), maxEntries), () -> new EmbeddingCache(maxEntries));
-    }
-
-    static RefCountedCache<IndexKey, FaqIndex>.Lease index(String bank, Embedder embedder, int batchSize) {
-        return INDEXES.acquire(new IndexKey(embedder.model().id(), bank),
-                () -> FaqIndex.build(FaqBankReader.read(bank), embedder::embedTexts, batchSize));
     }
 }

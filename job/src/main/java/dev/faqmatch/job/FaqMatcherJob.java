@@ -98,12 +98,17 @@ public final class FaqMatcherJob {
                 .setProperties(clientProperties(config))
                 .build();
 
-        SingleOutputStreamOperator<Question> questions = env
+        DataStream<RawRecord> rawQuestions = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "questions")
-                .uid("questions-source")
-                .process(new ParseQuestions(config.get(MatcherConfig.MAX_TEXT_BYTES), config.get(MatcherConfig.DEAD_LETTER_MAX_PAYLOAD_BYTES)))
-                .name("parse-questions")
-                .uid("parse-questions");
+                .uid("questions-source");
+        // Without an FAQ topic the faq.bank file is the one bank, as before live banks existed.
+        LiveFaqBanks.Wired live = config.get(MatcherConfig.FAQS_TOPIC).isEmpty() ? null
+                : LiveFaqBanks.connect(env, config, rawQuestions);
+        SingleOutputStreamOperator<Question> questions = live != null ? live.questions()
+                : rawQuestions.process(new ParseQuestions(config.get(MatcherConfig.MAX_TEXT_BYTES),
+                                config.get(MatcherConfig.DEAD_LETTER_MAX_PAYLOAD_BYTES)))
+                        .name("parse-questions")
+                        .uid("parse-questions");
 
         // A batch that fails in the model is retried with backoff; when every attempt fails the
         // job fails and restarts from its checkpoint, so no question is dropped.
@@ -117,14 +122,19 @@ public final class FaqMatcherJob {
                 .name("embed-and-match")
                 .uid("embed-and-match");
 
-        matches.sinkTo(sink(config, config.get(MatcherConfig.MATCHES_TOPIC), "m", MatchEvent.class, MatchEvent::id)).name("matches-sink").uid("matches-sink");
-        questions.getSideOutput(ParseQuestions.DEAD_LETTERS)
+        matches.sinkTo(sink(config, config.get(MatcherConfig.MATCHES_TOPIC), "m", MatchEvent.class, MatchEvent::id))
+                .name("matches-sink").uid("matches-sink");
+        DataStream<DeadLetter> deadLetters = questions.getSideOutput(ParseQuestions.DEAD_LETTERS);
+        if (live != null) {
+            deadLetters = deadLetters.union(live.faqDeadLetters());
+        }
+        deadLetters
                 .sinkTo(sink(config, config.get(MatcherConfig.DEAD_LETTER_TOPIC), "d", DeadLetter.class, DeadLetter::key))
                 .name("dead-letter-sink")
                 .uid("dead-letter-sink");
     }
 
-    private static OffsetsInitializer startingOffsets(MatcherConfig config) {
+    static OffsetsInitializer startingOffsets(MatcherConfig config) {
         return switch (config.get(MatcherConfig.STARTING_OFFSETS)) {
             case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
             case EARLIEST -> OffsetsInitializer.earliest();
@@ -155,7 +165,7 @@ public final class FaqMatcherJob {
                 .build();
     }
 
-    private static Properties clientProperties(MatcherConfig config) {
+    static Properties clientProperties(MatcherConfig config) {
         Properties properties = new Properties();
         properties.putAll(config.kafkaClientProperties());
         return properties;

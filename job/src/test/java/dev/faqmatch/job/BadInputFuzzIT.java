@@ -63,6 +63,8 @@ class BadInputFuzzIT {
                 "checkpoint.interval", "1s",
                 "job.parallelism", "2",
                 "output.embedding", "none",
+                // questions of any tenant (the FAQ topic has no banks here) are answered by the file's bank
+                "match.fallback-tenant", "default",
                 // this test is about data; a loaded test machine must not turn into timeouts
                 "async.timeout", "2min",
                 "input.max-text-bytes", Integer.toString(MAX_TEXT_BYTES),

@@ -194,6 +194,21 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates a compacted topic (as the FAQ topic must be: the latest record of each key is the
+     * bank), unless it exists.
+     */
+    public void createCompactedTopic(String topic, int partitions) throws InterruptedException, ExecutionException {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
     public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,

@@ -1,0 +1,178 @@
+package dev.faqmatch.faq;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faqmatch.event.InvalidQuestionException.Reason;
+import dev.faqmatch.event.InvalidQuestionException;
+import dev.faqmatch.event.QuestionParser;
+import dev.faqmatch.event.RawRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The FAQ topic's records: key {@code tenant/faq_id}; value a JSON upsert
+ * {@code {"schema":1,"tenant":"cards","id":"f-12","question":"...","answer":"...","tags":[...]}},
+ * or null (a tombstone) to delete the entry. Thread-safe.
+ */
+public final class FaqRecords {
+    public static final int SCHEMA = 1;
+    /** Tenant names: they appear in keys, metric names and settings ({@code match.tenant.<name>.*}). */
+    public static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    public static final int MAX_TAGS = 64;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private FaqRecords() {}
+
+    /**
+     * Validates a record of the FAQ topic.
+     *
+     * @param maxBytes longest value accepted (the question and answer together)
+     * @throws InvalidQuestionException with reason {@code invalid_faq} and what is wrong
+     */
+    public static FaqUpdate parse(RawRecord record, int maxBytes) throws InvalidQuestionException {
+        String key = record.key() == null ? null : utf8(record.key());
+        if (key == null) {
+            throw invalid("the key must be 'tenant/faq_id' in UTF-8, got " + (record.key() == null ? "none" : "other bytes"));
+        }
+        int slash = key.indexOf('/');
+        String keyTenant = slash < 0 ? key : key.substring(0, slash);
+        String keyId = slash < 0 ? "" : key.substring(slash + 1);
+        if (slash < 0 || !TENANT.matcher(keyTenant).matches() || keyId.isBlank()
+                || keyId.length() > QuestionParser.MAX_ID_LENGTH) {
+            throw invalid("the key '" + abbreviate(key) + "' is not 'tenant/faq_id' (tenant: " + TENANT.pattern()
+                    + "; id: 1 to " + QuestionParser.MAX_ID_LENGTH + " characters)");
+        }
+        if (record.value() == null) {
+            return new FaqUpdate(keyTenant, keyId, null, null, null, record.partition(), record.offset(),
+                    record.timestamp());
+        }
+        if (record.value().length > maxBytes) {
+            throw invalid("the value has " + record.value().length + " bytes, more than faq.max-record-bytes ("
+                    + maxBytes + ")");
+        }
+        String json = utf8(record.value());
+        if (json == null) {
+            throw invalid("the value is not valid UTF-8");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw invalid("not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.isObject()) {
+            throw invalid("expected a JSON object with schema, tenant, id, question and answer (or a null value to delete)");
+        }
+        JsonNode schema = root.get("schema");
+        if (schema != null && !(schema.canConvertToExactIntegral() && schema.asInt() == SCHEMA)) {
+            throw invalid("'schema' must be " + SCHEMA);
+        }
+        String tenant = text(root, "tenant");
+        String id = text(root, "id");
+        if (!tenant.equals(keyTenant) || !id.equals(keyId)) {
+            throw invalid("the key '" + abbreviate(key) + "' does not match tenant '" + abbreviate(tenant)
+                    + "' and id '" + abbreviate(id) + "' of the value");
+        }
+        String question = text(root, "question");
+        String answer = text(root, "answer");
+        List<String> tags = new ArrayList<>();
+        JsonNode tagNode = root.get("tags");
+        if (tagNode != null && !tagNode.isNull()) {
+            if (!tagNode.isArray() || tagNode.size() > MAX_TAGS) {
+                throw invalid("'tags' must be an array of at most " + MAX_TAGS + " strings");
+            }
+            for (JsonNode tag : tagNode) {
+                if (!tag.isTextual()) {
+                    throw invalid("'tags' must be an array of strings");
+                }
+                tags.add(tag.asText());
+            }
+        }
+        return new FaqUpdate(tenant, id, question, answer, tags.toArray(String[]::new), record.partition(),
+                record.offset(), record.timestamp());
+    }
+
+    /** The JSON of an upsert, as {@code deploy/faq-publish.sh} publishes it. */
+    public static byte[] upsertJson(String tenant, FaqEntry entry) {
+        ObjectNode node = MAPPER.createObjectNode().put("schema", SCHEMA).put("tenant", tenant).put("id", entry.id())
+                .put("question", entry.question()).put("answer", entry.answer());
+        ArrayNode tags = node.putArray("tags");
+        entry.tags().forEach(tags::add);
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The record key of an entry. */
+    public static String key(String tenant, String id) {
+        return tenant + "/" + id;
+    }
+
+    /** How an update is kept in Flink state: plain JSON, so that the state does not depend on a serializer of ours. */
+    public static String toState(FaqUpdate u) {
+        ObjectNode node = MAPPER.createObjectNode().put("tenant", u.tenant()).put("id", u.id())
+                .put("partition", u.partition()).put("offset", u.offset()).put("timestamp", u.timestamp());
+        if (u.question() != null) {
+            node.put("question", u.question()).put("answer", u.answer());
+            ArrayNode tags = node.putArray("tags");
+            for (String t : u.tags()) {
+                tags.add(t);
+            }
+        }
+        return node.toString();
+    }
+
+    public static FaqUpdate fromState(String json) {
+        try {
+            JsonNode n = MAPPER.readTree(json);
+            String[] tags = null;
+            if (n.has("tags")) {
+                List<String> list = new ArrayList<>();
+                n.get("tags").forEach(t -> list.add(t.asText()));
+                tags = list.toArray(String[]::new);
+            }
+            return new FaqUpdate(n.get("tenant").asText(), n.get("id").asText(),
+                    n.has("question") ? n.get("question").asText() : null,
+                    n.has("answer") ? n.get("answer").asText() : null, tags, n.get("partition").asInt(),
+                    n.get("offset").asLong(), n.get("timestamp").asLong());
+        } catch (IOException e) {
+            throw new UncheckedIOException("FAQ bank state entry is not the JSON this job writes: " + abbreviate(json), e);
+        }
+    }
+
+    private static String text(JsonNode root, String field) throws InvalidQuestionException {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw invalid("'" + field + "' is missing");
+        }
+        if (!node.isTextual() || node.asText().isBlank()) {
+            throw invalid("'" + field + "' must be a non-empty string");
+        }
+        return node.asText().strip();
+    }
+
+    private static InvalidQuestionException invalid(String detail) {
+        return new InvalidQuestionException(Reason.INVALID_FAQ, detail);
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+}

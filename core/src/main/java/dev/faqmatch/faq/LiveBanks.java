@@ -1,0 +1,296 @@
+package dev.faqmatch.faq;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The FAQ banks of all tenants, live: updates are applied to each tenant's authoritative entries
+ * at once, and a background thread embeds new or changed questions (only those: an unchanged
+ * entry keeps its row) and swaps in a new {@link BankSnapshot}. Questions read the snapshot with
+ * one volatile read, so they never wait for an update nor see half of one.
+ *
+ * <p>Applying is idempotent per key: a record is applied only when it supersedes the one held
+ * ({@link FaqUpdate#supersedes}), so the slots of a TaskManager that share these banks can all
+ * hand it every record they receive, and the first one does the work. Thread-safe.
+ */
+public final class LiveBanks implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveBanks.class);
+    public static final String DEFAULT_TENANT = "default";
+    private static final long RETRY_MILLIS = 1000;
+
+    private final Function<List<String>, float[][]> embed;
+    private final int dim;
+    private final int batchSize;
+    private final Map<String, Bank> banks = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService updater;
+    private final Runnable onClose;
+
+    /** One tenant's entries as applied, and its live snapshot. */
+    public final class Bank {
+        private final String tenant;
+        /** Held by key, deletes included, so that an older record arriving later cannot bring an entry back. */
+        private final Map<String, FaqUpdate> records = new LinkedHashMap<>();
+        private final Map<Integer, Long> offsets = new TreeMap<>();
+        private long newestTimestamp = -1;
+        private boolean scheduled;
+        private volatile BankSnapshot snapshot;
+        private final CompletableFuture<BankSnapshot> ready = new CompletableFuture<>();
+
+        private Bank(String tenant) {
+            this.tenant = tenant;
+        }
+
+        public String tenant() {
+            return tenant;
+        }
+
+        /** The live snapshot, or null before the first one is built. */
+        public BankSnapshot snapshot() {
+            return snapshot;
+        }
+
+        /** Completes with the first snapshot. */
+        public CompletableFuture<BankSnapshot> ready() {
+            return ready;
+        }
+
+        /** Records applied but not yet in the live snapshot are counted here already. */
+        public synchronized int liveEntries() {
+            return (int) records.values().stream().filter(u -> !u.isDelete()).count();
+        }
+    }
+
+    /**
+     * @param embed embeds a batch of FAQ questions, one vector each (called on the updater thread)
+     * @param onClose releases what {@code embed} holds
+     */
+    public LiveBanks(String name, Function<List<String>, float[][]> embed, int dim, int batchSize, Runnable onClose) {
+        this.embed = embed;
+        this.dim = dim;
+        this.batchSize = batchSize;
+        this.onClose = onClose;
+        this.updater = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Applies one record: an upsert, a delete or (position only) nothing.
+     *
+     * @return whether it changed the bank (false when this or a later record of its key was applied already)
+     */
+    public boolean apply(FaqUpdate update) {
+        if (update.isPositionOnly()) {
+            return false;
+        }
+        Bank bank = banks.computeIfAbsent(update.tenant(), Bank::new);
+        synchronized (bank) {
+            if (!put(bank, update)) {
+                return false;
+            }
+            schedule(bank, 0);
+        }
+        return true;
+    }
+
+    /** Applies many records (the faq.bank file, or a restored state) with one rebuild per tenant. */
+    public void applyAll(Iterable<FaqUpdate> updates) {
+        Set<Bank> changed = new java.util.HashSet<>();
+        for (FaqUpdate u : updates) {
+            if (u.isPositionOnly()) {
+                continue;
+            }
+            Bank bank = banks.computeIfAbsent(u.tenant(), Bank::new);
+            synchronized (bank) {
+                if (put(bank, u)) {
+                    changed.add(bank);
+                }
+            }
+        }
+        for (Bank bank : changed) {
+            synchronized (bank) {
+                schedule(bank, 0);
+            }
+        }
+    }
+
+    private static boolean put(Bank bank, FaqUpdate update) {
+        if (!update.supersedes(bank.records.get(update.id()))) {
+            return false;
+        }
+        bank.records.put(update.id(), update);
+        if (update.partition() != FaqUpdate.SEED_PARTITION) {
+            bank.offsets.merge(update.partition(), update.offset(), Math::max);
+            bank.newestTimestamp = Math.max(bank.newestTimestamp, update.timestamp());
+        }
+        return true;
+    }
+
+    private void schedule(Bank bank, long delayMillis) {
+        if (!bank.scheduled) {
+            bank.scheduled = true;
+            updater.schedule(() -> rebuild(bank), delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void rebuild(Bank bank) {
+        List<FaqEntry> entries = new ArrayList<>();
+        String version;
+        long newest;
+        synchronized (bank) {
+            bank.scheduled = false;
+            for (FaqUpdate u : bank.records.values()) {
+                if (!u.isDelete()) {
+                    entries.add(u.entry());
+                }
+            }
+            version = version(bank.offsets);
+            newest = bank.newestTimestamp;
+        }
+        try {
+            BankSnapshot previous = bank.snapshot;
+            FaqIndex index = index(entries, previous == null ? null : previous.index());
+            long now = System.currentTimeMillis();
+            BankSnapshot next = new BankSnapshot(bank.tenant, index, version, now, newest < 0 ? -1 : now - newest);
+            bank.snapshot = next;
+            bank.ready.complete(next);
+            LOG.info("FAQ bank '{}' is now version {}: {} entries, {} MB", bank.tenant, version, index.size(),
+                    String.format("%.1f", index.matrixBytes() / 1e6));
+        } catch (RuntimeException e) {
+            // The model failed (not the data: FAQ texts were validated); the live bank stays as it
+            // was, and the update is tried again.
+            LOG.error("Could not embed FAQ bank '{}' version {}; keeping the live version, retrying in {} ms",
+                    bank.tenant, version, RETRY_MILLIS, e);
+            synchronized (bank) {
+                schedule(bank, RETRY_MILLIS);
+            }
+        }
+    }
+
+    /** An index of {@code entries}, taking the rows of entries whose question is unchanged from {@code previous}. */
+    private FaqIndex index(List<FaqEntry> entries, FaqIndex previous) {
+        Map<String, Integer> previousRow = new HashMap<>();
+        if (previous != null) {
+            List<FaqEntry> old = previous.entries();
+            for (int i = 0; i < old.size(); i++) {
+                previousRow.put(old.get(i).id(), i);
+            }
+        }
+        float[][] vectors = new float[entries.size()][];
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Integer row = previousRow.get(entries.get(i).id());
+            if (row != null && previous.entries().get(row).question().equals(entries.get(i).question())) {
+                vectors[i] = previous.vector(row);
+            } else {
+                missing.add(i);
+            }
+        }
+        for (int from = 0; from < missing.size(); from += batchSize) {
+            List<Integer> chunk = missing.subList(from, Math.min(missing.size(), from + batchSize));
+            List<String> texts = new ArrayList<>(chunk.size());
+            for (int i : chunk) {
+                texts.add(entries.get(i).question());
+            }
+            float[][] embedded = embed.apply(texts);
+            for (int j = 0; j < chunk.size(); j++) {
+                vectors[chunk.get(j)] = embedded[j];
+            }
+        }
+        return FaqIndex.of(entries, java.util.Arrays.asList(vectors), dim);
+    }
+
+    static String version(Map<Integer, Long> offsets) {
+        if (offsets.isEmpty()) {
+            return BankSnapshot.SEED_VERSION;
+        }
+        StringBuilder s = new StringBuilder();
+        offsets.forEach((p, o) -> s.append(s.length() == 0 ? "" : ",").append(p).append(':').append(o));
+        return s.toString();
+    }
+
+    /** The tenant's bank, or null when no record of it was applied. */
+    public Bank bank(String tenant) {
+        return banks.get(tenant);
+    }
+
+    public Set<String> tenants() {
+        return Set.copyOf(banks.keySet());
+    }
+
+    /** Waits until every tenant known now has a first snapshot. */
+    public void awaitReady(long timeoutMillis) throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (Bank bank : banks.values()) {
+            try {
+                bank.ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    /** Waits until every record applied so far is in the live snapshots (tests, tools). */
+    public void awaitCurrent(long timeoutMillis) throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (Bank bank : banks.values()) {
+            while (true) {
+                String expected;
+                synchronized (bank) {
+                    expected = bank.scheduled ? null : version(bank.offsets);
+                }
+                BankSnapshot s = bank.snapshot;
+                if (expected != null && s != null && s.version().equals(expected)) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("FAQ bank '" + bank.tenant + "' is not current");
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /** A line for the logs: each tenant's size and memory. */
+    public String describe() {
+        StringBuilder s = new StringBuilder();
+        new TreeMap<>(banks).forEach((tenant, bank) -> {
+            BankSnapshot snap = bank.snapshot;
+            s.append(s.length() == 0 ? "" : "; ").append(tenant).append(": ");
+            if (snap == null) {
+                s.append("being embedded");
+            } else {
+                s.append(snap.index().size()).append(" entries, ")
+                        .append(String.format("%.1f MB", snap.index().matrixBytes() / 1e6))
+                        .append(", version ").append(snap.version());
+            }
+        });
+        return s.length() == 0 ? "none" : s.toString();
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public void close() {
+        updater.shutdownNow();
+        onClose.run();
+    }
+}

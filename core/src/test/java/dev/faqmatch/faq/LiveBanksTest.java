@@ -1,0 +1,143 @@
+package dev.faqmatch.faq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The live banks' logic, with a deterministic stand-in for the model that records what it embedded. */
+class LiveBanksTest {
+    private static final int DIM = 16;
+    private final List<String> embedded = new CopyOnWriteArrayList<>();
+    private final LiveBanks banks = new LiveBanks("test-updater", this::embed, DIM, 4, () -> {});
+
+    @AfterEach
+    void close() {
+        banks.close();
+    }
+
+    /** A unit vector per text, the same for the same text. */
+    private float[][] embed(List<String> texts) {
+        float[][] out = new float[texts.size()][];
+        for (int i = 0; i < texts.size(); i++) {
+            embedded.add(texts.get(i));
+            Random r = new Random(java.util.Arrays.hashCode(texts.get(i).getBytes(StandardCharsets.UTF_8)));
+            out[i] = new float[DIM];
+            for (int d = 0; d < DIM; d++) {
+                out[i][d] = (float) r.nextGaussian();
+            }
+        }
+        return out;
+    }
+
+    private static FaqUpdate upsert(String tenant, String id, String question, String answer, long offset) {
+        return new FaqUpdate(tenant, id, question, answer, new String[0], 0, offset, System.currentTimeMillis());
+    }
+
+    private static FaqUpdate delete(String tenant, String id, long offset) {
+        return new FaqUpdate(tenant, id, null, null, null, 0, offset, System.currentTimeMillis());
+    }
+
+    private BankSnapshot current(String tenant) throws Exception {
+        banks.awaitCurrent(10_000);
+        return banks.bank(tenant).snapshot();
+    }
+
+    @Test
+    void upsertsAndDeletesMakeNewSnapshotsWithTheirVersion() throws Exception {
+        banks.apply(upsert("cards", "c-1", "怎么提额", "a1", 0));
+        banks.apply(upsert("cards", "c-2", "年费", "a2", 1));
+        BankSnapshot first = current("cards");
+        assertThat(first.index().size()).isEqualTo(2);
+        assertThat(first.version()).isEqualTo("0:1");
+
+        banks.apply(upsert("cards", "c-1", "怎么提额", "a1 v2", 2));
+        banks.apply(delete("cards", "c-2", 3));
+        BankSnapshot second = current("cards");
+        assertThat(second.version()).isEqualTo("0:3");
+        assertThat(second.index().entries()).extracting(FaqEntry::answer).containsExactly("a1 v2");
+        assertThat(first.index().size()).as("a snapshot never changes").isEqualTo(2);
+    }
+
+    @Test
+    void onlyNewOrChangedQuestionsAreEmbedded() throws Exception {
+        banks.apply(upsert("cards", "c-1", "怎么提额", "a1", 0));
+        banks.apply(upsert("cards", "c-2", "年费", "a2", 1));
+        current("cards");
+        embedded.clear();
+        banks.apply(upsert("cards", "c-1", "怎么提额", "new answer, same question", 2));
+        banks.apply(upsert("cards", "c-2", "年费怎么收", "a2", 3));
+        BankSnapshot s = current("cards");
+        assertThat(embedded).containsExactly("年费怎么收");
+        float[] q = embed(List.of("怎么提额"))[0];
+        assertThat(s.index().topK(q, 1).get(0).entry().answer()).isEqualTo("new answer, same question");
+        assertThat(s.index().topK(q, 1).get(0).score()).isGreaterThan(0.999f);
+    }
+
+    @Test
+    void applyingIsIdempotentAndOlderRecordsDoNotWin() throws Exception {
+        FaqUpdate v1 = upsert("cards", "c-1", "怎么提额", "a1", 5);
+        assertThat(banks.apply(v1)).isTrue();
+        assertThat(banks.apply(v1)).as("a second slot handing over the same record").isFalse();
+        assertThat(banks.apply(upsert("cards", "c-1", "怎么提额", "older", 4))).isFalse();
+        assertThat(banks.apply(delete("cards", "c-1", 6))).isTrue();
+        assertThat(banks.apply(v1)).as("a replayed upsert does not bring a deleted entry back").isFalse();
+        assertThat(current("cards").index().size()).isZero();
+        assertThat(current("cards").index().topK(new float[DIM], 3)).isEmpty();
+    }
+
+    @Test
+    void theTopicOverridesTheFileSeedAndTenantsAreSeparate() throws Exception {
+        banks.applyAll(List.of(FaqUpdate.seed("default", new FaqEntry("f-1", "怎么还款", "seed", List.of()))));
+        assertThat(current("default").version()).isEqualTo(BankSnapshot.SEED_VERSION);
+        banks.apply(upsert("default", "f-1", "怎么还款", "from the topic", 0));
+        assertThat(banks.apply(FaqUpdate.seed("default", new FaqEntry("f-1", "怎么还款", "seed again", List.of()))))
+                .as("a restart's file seed does not undo a topic update").isFalse();
+        banks.apply(upsert("loans", "l-1", "怎么还款", "loans", 1));
+        assertThat(current("default").index().entries()).extracting(FaqEntry::answer).containsExactly("from the topic");
+        assertThat(current("loans").index().entries()).extracting(FaqEntry::id).containsExactly("l-1");
+        assertThat(banks.tenants()).containsExactlyInAnyOrder("default", "loans");
+    }
+
+    @Test
+    void questionsAlwaysSeeAWholeSnapshotWhileUpdatesArrive() throws Exception {
+        // Every version of the bank holds entries whose answers all name that version: a reader that
+        // saw two versions mixed would find two different names in one snapshot.
+        int entries = 20;
+        List<FaqUpdate> seed = new ArrayList<>();
+        for (int i = 0; i < entries; i++) {
+            seed.add(upsert("t", "e-" + i, "问题" + i, "v0", i));
+        }
+        banks.applyAll(seed);
+        banks.awaitReady(10_000);
+        long offset = entries;
+        List<String> mixed = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                BankSnapshot s = banks.bank("t").snapshot();
+                long versions = s.index().entries().stream().map(FaqEntry::answer).distinct().count();
+                if (versions != 1) {
+                    mixed.add(s.version());
+                }
+            }
+        });
+        reader.start();
+        for (int v = 1; v <= 20; v++) {
+            List<FaqUpdate> batch = new ArrayList<>();
+            for (int i = 0; i < entries; i++) {
+                batch.add(upsert("t", "e-" + i, "问题" + i, "v" + v, offset++));
+            }
+            banks.applyAll(batch);
+            banks.awaitCurrent(10_000);
+        }
+        reader.interrupt();
+        reader.join();
+        assertThat(mixed).isEmpty();
+        assertThat(banks.bank("t").snapshot().index().entries().get(0).answer()).isEqualTo("v20");
+    }
+}

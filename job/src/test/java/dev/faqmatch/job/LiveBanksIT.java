@@ -1,0 +1,338 @@
+package dev.faqmatch.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.event.InvalidQuestionException;
+import dev.faqmatch.event.RawRecord;
+import dev.faqmatch.faq.FaqEntry;
+import dev.faqmatch.faq.FaqRecords;
+import dev.faqmatch.testkit.JobHistory;
+import dev.faqmatch.testkit.KafkaBrokerExtension;
+import dev.faqmatch.testkit.KafkaClients;
+import dev.faqmatch.testkit.MiniClusters;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Live FAQ banks on a real Flink runtime against a real broker, in one job run (the model loads
+ * once): two tenants' banks from the FAQ topic, an edit and a delete seen by the questions asked
+ * after them (the delay is measured), unknown tenants and bad FAQ records as dead letters,
+ * per-tenant routing, and a lost TaskManager after the updates: the restored job has the updated
+ * banks from its state and answers every question exactly once.
+ */
+class LiveBanksIT {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String FAQS = "lb-faqs";
+    private static final String QUESTIONS = "lb-questions";
+    private static final String MATCHES = "lb-matches";
+    private static final String DLQ = "lb-dlq";
+    private static final Duration WAIT = Duration.ofMinutes(2);
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension("kafka-live-banks-it");
+
+    private static final FaqEntry RAISE = new FaqEntry("c-1", "信用卡怎么提高额度", "在APP申请提额。", List.of("额度"));
+    private static final FaqEntry RAISE_V2 = new FaqEntry("c-1", "信用卡怎么提高额度", "新规：在APP或致电客服申请提额。", List.of());
+    private static final FaqEntry FEE = new FaqEntry("c-2", "信用卡年费怎么收", "首年免年费。", List.of());
+    private static final FaqEntry LOST = new FaqEntry("c-3", "信用卡丢了怎么办", "立即挂失。", List.of());
+    private static final FaqEntry PREPAY = new FaqEntry("l-1", "提前还款有违约金吗", "满一年后提前还款无违约金。", List.of());
+    private static final FaqEntry RATE = new FaqEntry("l-2", "贷款利率是多少", "年化利率4%起。", List.of());
+
+    @Test
+    void liveUpdatesTenantsRoutingAndATaskFailure(@InjectMiniCluster MiniCluster flink) throws Exception {
+        KAFKA.get().createTopics(2, QUESTIONS, MATCHES, DLQ);
+        KAFKA.get().createCompactedTopic(FAQS, 1);
+        int[] bad;
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+            upsert(producer, "cards", RAISE);
+            upsert(producer, "cards", FEE);
+            upsert(producer, "cards", LOST);
+            upsert(producer, "loans", PREPAY);
+            upsert(producer, "loans", RATE);
+            bad = publishBadFaqRecords(producer);
+            producer.flush();
+        }
+        int badFaqs = bad[1];
+
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("kafka.bootstrap-servers", KAFKA.bootstrapServers());
+        settings.put("kafka.questions-topic", QUESTIONS);
+        settings.put("kafka.matches-topic", MATCHES);
+        settings.put("kafka.dead-letter-topic", DLQ);
+        settings.put("kafka.faqs-topic", FAQS);
+        settings.put("kafka.group-id", "lb");
+        settings.put("kafka.transactional-id-prefix", "lb");
+        settings.put("checkpoint.interval", "1s");
+        settings.put("job.parallelism", "2");
+        settings.put("output.embedding", "none");
+        settings.put("batch.max-size", "8");
+        // loans answers only near-exact questions: a paraphrase is routed to clarify
+        settings.put("match.tenant.loans.min-score", "0.99");
+        settings.put("match.tenant.loans.clarify-score", "0.3");
+        // cards answers only close questions, and hands unrelated ones to a person
+        settings.put("match.tenant.cards.min-score", "0.75");
+        settings.put("match.tenant.cards.clarify-score", "0.65");
+        MatcherConfig config = MatcherConfig.fromMap(settings);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        FaqMatcherJob.build(env, config);
+        JobClient job = env.executeAsync("live-banks-it");
+
+        try (Output out = new Output();
+                KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+            // Two tenants, the default bank from the file, an unknown tenant.
+            ask(producer, "a-1", "cards", RAISE.question());
+            ask(producer, "a-2", "loans", PREPAY.question());
+            ask(producer, "a-3", "loans", "提前还款要付违约金吗？");
+            ask(producer, "a-4", "loans", RAISE.question()); // a cards question asked of loans
+            ask(producer, "a-5", null, "信用卡怎么还款");
+            ask(producer, "a-6", "wealth", "理财产品收益怎么算");
+            ask(producer, "a-7", "cards", "今天天气怎么样，适合出去玩吗");
+            producer.flush();
+            JsonNode a1 = out.match("a-1");
+            assertThat(a1.get("bank").asText()).isEqualTo("cards");
+            assertThat(a1.get("bank_version").asText()).isEqualTo("0:2");
+            assertThat(top(a1)).isEqualTo("c-1");
+            assertThat(a1.path("matches").path(0).path("answer").asText()).isEqualTo(RAISE.answer());
+            assertThat(a1.get("route").asText()).isEqualTo("answer");
+            JsonNode a2 = out.match("a-2");
+            assertThat(top(a2)).isEqualTo("l-1");
+            assertThat(a2.get("route").asText()).isEqualTo("answer");
+            JsonNode a3 = out.match("a-3");
+            assertThat(top(a3)).isEqualTo("l-1");
+            assertThat(a3.get("route").asText()).as("loans' min-score 0.99 for a paraphrase").isEqualTo("clarify");
+            assertThat(a3.get("matched").asBoolean()).isFalse();
+            JsonNode a4 = out.match("a-4");
+            assertThat(ids(a4)).as("loans never sees cards' entries").allMatch(id -> id.startsWith("l-"));
+            assertThat(ids(a1)).allMatch(id -> id.startsWith("c-"));
+            JsonNode a5 = out.match("a-5");
+            assertThat(a5.get("bank").asText()).isEqualTo("default");
+            assertThat(a5.get("bank_version").asText()).isEqualTo("seed");
+            assertThat(ids(a5)).allMatch(id -> id.startsWith("f-"));
+            JsonNode a7 = out.match("a-7");
+            assertThat(a7.get("route").asText()).isEqualTo("human");
+            JsonNode unknown = out.deadLetter(d -> d.path("key").asText().equals("a-6"));
+            assertThat(unknown.get("reason").asText()).isEqualTo("unknown_tenant");
+            assertThat(unknown.get("payload").asText()).contains("理财产品收益怎么算");
+
+            // Every bad FAQ record is one dead letter.
+            List<JsonNode> invalidFaqs = out.deadLetters(d -> d.path("source_topic").asText().equals(FAQS), badFaqs);
+            assertThat(invalidFaqs).hasSize(badFaqs).allMatch(d -> d.get("reason").asText().equals("invalid_faq"));
+
+            // An edit: the questions asked after it get the new answer within a bounded delay.
+            long edited = System.nanoTime();
+            upsert(producer, "cards", RAISE_V2);
+            producer.flush();
+            JsonNode fresh = askUntil(producer, out, "e-", "cards", RAISE.question(),
+                    m -> m.path("matches").path(0).path("answer").asText().equals(RAISE_V2.answer()));
+            double editSeconds = (System.nanoTime() - edited) / 1e9;
+            assertThat(fresh.get("bank_version").asText()).isEqualTo("0:" + (5 + bad[0]));
+
+            // A delete: the entry is gone for the questions asked after it.
+            long deleted = System.nanoTime();
+            producer.send(new ProducerRecord<>(FAQS, utf8("cards/c-2"), null));
+            producer.flush();
+            JsonNode gone = askUntil(producer, out, "d-", "cards", FEE.question(), m -> !ids(m).contains("c-2"));
+            double deleteSeconds = (System.nanoTime() - deleted) / 1e9;
+            assertThat(ids(gone)).doesNotContain("c-2");
+            System.out.printf("live-banks: edit visible after %.2f s, delete after %.2f s (both include the 1 s"
+                    + " checkpoint that commits the output)%n", editSeconds, deleteSeconds);
+            assertThat(editSeconds).isLessThan(30);
+            assertThat(deleteSeconds).isLessThan(30);
+
+            // A lost TaskManager: the restored job has the edited bank from its state, and loses no question.
+            flink.terminateTaskManager(0).get();
+            flink.startTaskManager();
+            int after = 20;
+            for (int i = 0; i < after; i++) {
+                ask(producer, "r-" + i, i % 2 == 0 ? "cards" : "loans", i % 4 == 0 ? FEE.question()
+                        : i % 2 == 0 ? RAISE.question() : RATE.question());
+            }
+            producer.flush();
+            for (int i = 0; i < after; i++) {
+                JsonNode m = out.match("r-" + i);
+                if (i % 2 == 0) {
+                    assertThat(ids(m)).as("r-" + i).doesNotContain("c-2").allMatch(id -> id.startsWith("c-"));
+                    if (i % 4 != 0) {
+                        assertThat(m.path("matches").path(0).path("answer").asText()).isEqualTo(RAISE_V2.answer());
+                    }
+                } else {
+                    assertThat(top(m)).isEqualTo("l-2");
+                }
+            }
+            out.settle();
+            assertThat(JobHistory.failures(flink, job.getJobID())).as("job failures").isNotEmpty();
+            assertThat(out.matchesPerId).as("each question answered once").allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+            assertThat(out.matchesPerId.keySet()).filteredOn(id -> id.startsWith("r-")).hasSize(after);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /** Bad records of many kinds, and random mutations of a good one; returns how many were sent and how many are invalid. */
+    private static int[] publishBadFaqRecords(KafkaProducer<byte[], byte[]> producer) throws Exception {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        records.add(faq("cards/x-1", "{\"tenant\":\"cards\",\"id\":\"x-1\",\"question\":\"问"));
+        records.add(faq("cards/x-2", "{\"tenant\":\"cards\",\"id\":\"x-2\",\"answer\":\"答\"}"));
+        records.add(faq("cards/x-3", "{\"tenant\":\"loans\",\"id\":\"x-3\",\"question\":\"问\",\"answer\":\"答\"}"));
+        records.add(faq("no-slash", "{\"tenant\":\"cards\",\"id\":\"x-4\",\"question\":\"问\",\"answer\":\"答\"}"));
+        records.add(faq("cards/x-5", "{\"schema\":2,\"tenant\":\"cards\",\"id\":\"x-5\",\"question\":\"问\",\"answer\":\"答\"}"));
+        records.add(faq("cards/x-6", "{\"tenant\":\"cards\",\"id\":\"x-6\",\"question\":\"" + "长".repeat(30_000)
+                + "\",\"answer\":\"答\"}"));
+        // (a record without a key cannot be sent: the broker refuses it on a compacted topic)
+        records.add(new ProducerRecord<>(FAQS, utf8(""), utf8("{}")));
+        records.add(new ProducerRecord<>(FAQS, utf8("bad tenant/x"), null));
+        Random random = new Random(13);
+        byte[] good = FaqRecords.upsertJson("fuzz", new FaqEntry("z-1", "问题", "答案", List.of("t")));
+        for (int i = 0; i < 30; i++) {
+            byte[] mutated = good.clone();
+            for (int j = 0; j < 1 + random.nextInt(3); j++) {
+                mutated[random.nextInt(mutated.length)] = (byte) random.nextInt(256);
+            }
+            records.add(new ProducerRecord<>(FAQS, utf8("fuzz/z-1"), mutated));
+        }
+        int invalid = 0;
+        long offset = 0;
+        for (ProducerRecord<byte[], byte[]> r : records) {
+            try {
+                FaqRecords.parse(new RawRecord(FAQS, 0, offset++, 0, r.key(), r.value()), 65_536);
+            } catch (InvalidQuestionException e) {
+                invalid++;
+            }
+            producer.send(r).get();
+        }
+        return new int[] {records.size(), invalid};
+    }
+
+    private static ProducerRecord<byte[], byte[]> faq(String key, String json) {
+        return new ProducerRecord<>(FAQS, utf8(key), utf8(json));
+    }
+
+    private static void upsert(KafkaProducer<byte[], byte[]> producer, String tenant, FaqEntry e) {
+        producer.send(new ProducerRecord<>(FAQS, utf8(FaqRecords.key(tenant, e.id())), FaqRecords.upsertJson(tenant, e)));
+    }
+
+    private static void ask(KafkaProducer<byte[], byte[]> producer, String id, String tenant, String text) {
+        var node = MAPPER.createObjectNode().put("id", id).put("text", text);
+        if (tenant != null) {
+            node.put("tenant", tenant);
+        }
+        producer.send(new ProducerRecord<>(QUESTIONS, utf8(id), utf8(node.toString())));
+    }
+
+    /** Asks the same question every 200 ms until an answer satisfies {@code wanted}; returns that answer. */
+    private static JsonNode askUntil(KafkaProducer<byte[], byte[]> producer, Output out, String prefix, String tenant,
+            String text, Predicate<JsonNode> wanted) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (int i = 0; System.nanoTime() < deadline; i++) {
+            ask(producer, prefix + i, tenant, text);
+            producer.flush();
+            Thread.sleep(200);
+            out.poll();
+            for (int j = 0; j <= i; j++) {
+                JsonNode m = out.byId.get(prefix + j);
+                if (m != null && wanted.test(m)) {
+                    return m;
+                }
+            }
+        }
+        throw new AssertionError("no answer to '" + text + "' of tenant " + tenant + " showed the update within " + WAIT);
+    }
+
+    private static String top(JsonNode m) {
+        return m.path("matches").path(0).path("faq_id").asText();
+    }
+
+    private static List<String> ids(JsonNode m) {
+        List<String> ids = new ArrayList<>();
+        m.path("matches").forEach(x -> ids.add(x.path("faq_id").asText()));
+        return ids;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A read_committed consumer of the job's two outputs, read as the test goes. */
+    private static final class Output implements AutoCloseable {
+        final KafkaConsumer<byte[], byte[]> consumer =
+                KafkaClients.readCommittedConsumer(KAFKA.bootstrapServers(), "lb-reader-" + System.nanoTime());
+        final Map<String, JsonNode> byId = new HashMap<>();
+        final Map<String, Integer> matchesPerId = new HashMap<>();
+        final List<JsonNode> deadLetters = new ArrayList<>();
+
+        Output() {
+            consumer.subscribe(List.of(MATCHES, DLQ));
+        }
+
+        void poll() throws Exception {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                JsonNode n = MAPPER.readTree(r.value());
+                if (r.topic().equals(DLQ)) {
+                    deadLetters.add(n);
+                } else {
+                    byId.put(n.get("id").asText(), n);
+                    matchesPerId.merge(n.get("id").asText(), 1, Integer::sum);
+                }
+            }
+        }
+
+        JsonNode match(String id) throws Exception {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!byId.containsKey(id) && System.nanoTime() < deadline) {
+                poll();
+            }
+            assertThat(byId).as("match event of " + id).containsKey(id);
+            return byId.get(id);
+        }
+
+        JsonNode deadLetter(Predicate<JsonNode> which) throws Exception {
+            return deadLetters(which, 1).get(0);
+        }
+
+        List<JsonNode> deadLetters(Predicate<JsonNode> which, int count) throws Exception {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (deadLetters.stream().filter(which).count() < count && System.nanoTime() < deadline) {
+                poll();
+            }
+            settle();
+            return deadLetters.stream().filter(which).toList();
+        }
+
+        /** Reads a little longer, so that a duplicate would be seen. */
+        void settle() throws Exception {
+            long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < end) {
+                poll();
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}
