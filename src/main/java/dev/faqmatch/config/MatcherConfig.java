@@ -226,7 +226,10 @@ public final class MatcherConfig implements Serializable {
         faqMaxRecordBytes = FAQ_MAX_RECORD_BYTES.parse(values.get(FAQ_MAX_RECORD_BYTES.key()));
         faqBootstrapTimeout = FAQ_BOOTSTRAP_TIMEOUT.parse(values.get(FAQ_BOOTSTRAP_TIMEOUT.key()));
         fallbackTenant = FALLBACK_TENANT.parse(values.get(FALLBACK_TENANT.key()));
-        thresholds = thresholds("match.", minScore, CLARIFY_SCORE.parse(values.get(CLARIFY_SCORE.key())),
+        // Unset, clarify-score follows a min-score set below its default, so that setting one threshold is enough.
+        double clarifyScore = CLARIFY_SCORE.parse(values.get(CLARIFY_SCORE.key()));
+        thresholds = thresholds("match.", minScore,
+                values.containsKey(CLARIFY_SCORE.key()) ? clarifyScore : Math.min(clarifyScore, minScore),
                 CLARIFY_MARGIN.parse(values.get(CLARIFY_MARGIN.key())));
         tenantThresholds = tenantThresholds(values, thresholds);
         embeddingFormat = EMBEDDING_OUTPUT.parse(values.get(EMBEDDING_OUTPUT.key()));
