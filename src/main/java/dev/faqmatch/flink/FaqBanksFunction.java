@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -119,7 +120,13 @@ public class FaqBanksFunction extends BroadcastProcessFunction<RawRecord, FaqUpd
         mustRead = FaqTopicEnd.lastOffsets(config);
         holdUntilNanos = System.nanoTime() + config.faqBootstrapTimeout.toNanos();
         caughtUp = caughtUp(restoredPositions);
-        banks.awaitReady(config.faqBootstrapTimeout.toMillis());
+        try {
+            banks.awaitReady(config.faqBootstrapTimeout.toMillis());
+        } catch (TimeoutException e) {
+            // A large restored bank takes a while to embed again; failing here would only start over.
+            LOG.warn("FAQ banks not all embedded within {} (setting 'faq.bootstrap-timeout'); their questions wait: {}",
+                    config.faqBootstrapTimeout, banks.describe());
+        }
         LOG.info("faq-banks {}/{}: {} FAQ records restored; FAQ topic '{}' to read up to {}{}; banks: {}", subtask + 1,
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), restored.size(), config.faqsTopic,
                 mustRead.isEmpty() ? "(empty)" : mustRead, caughtUp ? " (read already)" : ", questions held until then",
@@ -175,7 +182,12 @@ public class FaqBanksFunction extends BroadcastProcessFunction<RawRecord, FaqUpd
                 caughtUp = true;
                 // The first questions are answered by the whole bank as the topic had it, not by
                 // a snapshot that an updater thread began before the last records arrived.
-                banksLease.get().awaitCurrent(config.faqBootstrapTimeout.toMillis());
+                try {
+                    banksLease.get().awaitCurrent(config.faqBootstrapTimeout.toMillis());
+                } catch (TimeoutException e) {
+                    LOG.warn("FAQ banks not current within {} (setting 'faq.bootstrap-timeout'); releasing the held"
+                            + " questions anyway", config.faqBootstrapTimeout);
+                }
                 LOG.info("FAQ topic '{}' read to {}; {} questions held are released; banks: {}", config.faqsTopic, now,
                         held.size(), banksLease.get().describe());
                 releaseHeld(d -> ctx.output(ParseQuestions.DEAD_LETTERS, d), out);
@@ -232,9 +244,14 @@ public class FaqBanksFunction extends BroadcastProcessFunction<RawRecord, FaqUpd
         LiveBanks.Bank bank = banksLease.get().bank(tenant);
         if (bank != null && bank.snapshot() == null) {
             long start = System.nanoTime();
-            bank.ready().get(config.faqBootstrapTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("Questions of tenant '{}' waited {} ms for its first FAQ bank", tenant,
-                    (System.nanoTime() - start) / 1_000_000);
+            try {
+                bank.ready().get(config.faqBootstrapTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.info("Questions of tenant '{}' waited {} ms for its first FAQ bank", tenant,
+                        (System.nanoTime() - start) / 1_000_000);
+            } catch (TimeoutException e) {
+                LOG.warn("FAQ bank of tenant '{}' not embedded within {}; its questions wait in embed-and-match",
+                        tenant, config.faqBootstrapTimeout);
+            }
         }
     }
 
