@@ -133,9 +133,26 @@ public final class FaqIndex {
         for (int i = 0; i < q.length; i++) {
             tops[i] = new TopList(Math.min(k[i], entries.size()));
         }
+        float[] acc = new float[8];
         for (int block = from; block < to; block += BLOCK_ROWS) {
             int end = Math.min(to, block + BLOCK_ROWS);
-            for (int i = 0; i < q.length; i++) {
+            int i = 0;
+            for (; i + 3 < q.length; i += 4) {
+                int row = block;
+                for (; row + 1 < end; row += 2) {
+                    dot2x4(row * dim, q[i], q[i + 1], q[i + 2], q[i + 3], acc);
+                    for (int j = 0; j < 4; j++) {
+                        tops[i + j].offer(row, acc[j]);
+                        tops[i + j].offer(row + 1, acc[4 + j]);
+                    }
+                }
+                for (; row < end; row++) {
+                    for (int j = 0; j < 4; j++) {
+                        tops[i + j].offer(row, dot(matrix, row * dim, q[i + j], dim));
+                    }
+                }
+            }
+            for (; i < q.length; i++) {
                 float[] query = q[i];
                 TopList top = tops[i];
                 for (int row = block; row < end; row++) {
@@ -144,6 +161,37 @@ public final class FaqIndex {
             }
         }
         return tops;
+    }
+
+    /**
+     * Two rows against four queries at once: eight independent sums, and each value loaded from
+     * memory serves four or two products instead of one, which is where a batch gains over
+     * one query at a time.
+     */
+    private void dot2x4(int base, float[] q0, float[] q1, float[] q2, float[] q3, float[] out) {
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        int next = base + dim;
+        for (int d = 0; d < dim; d++) {
+            float m = matrix[base + d];
+            float n = matrix[next + d];
+            float x0 = q0[d], x1 = q1[d], x2 = q2[d], x3 = q3[d];
+            a0 += m * x0;
+            a1 += m * x1;
+            a2 += m * x2;
+            a3 += m * x3;
+            b0 += n * x0;
+            b1 += n * x1;
+            b2 += n * x2;
+            b3 += n * x3;
+        }
+        out[0] = a0;
+        out[1] = a1;
+        out[2] = a2;
+        out[3] = a3;
+        out[4] = b0;
+        out[5] = b1;
+        out[6] = b2;
+        out[7] = b3;
     }
 
     /** The best rows so far, sorted by score; k is small, so insertion into an array is fastest. */

@@ -36,6 +36,12 @@ class TenantSettingsTest {
     }
 
     @Test
+    void anUnsetClarifyScoreFollowsALowMinScore() {
+        assertThat(MatcherConfig.fromMap(Map.of("match.min-score", "0.2")).thresholds("any"))
+                .isEqualTo(new Thresholds(0.2, 0.2, 0.03));
+    }
+
+    @Test
     void theFaqTopicCanBeTurnedOff() {
         assertThat(MatcherConfig.defaults().get(MatcherConfig.FAQS_TOPIC)).isEqualTo("faqs");
         assertThat(MatcherConfig.fromMap(Map.of("kafka.faqs-topic", "")).get(MatcherConfig.FAQS_TOPIC)).isEmpty();

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -142,7 +143,13 @@ public class FaqBanksFunction extends BroadcastProcessFunction<RawRecord, FaqUpd
         mustRead = FaqTopicEnd.lastOffsets(config.kafka(), config.faqsTopic());
         holdUntilNanos = System.nanoTime() + config.bootstrapTimeout().toNanos();
         caughtUp = caughtUp(restoredPositions);
-        banks.awaitReady(config.bootstrapTimeout().toMillis());
+        try {
+            banks.awaitReady(config.bootstrapTimeout().toMillis());
+        } catch (TimeoutException e) {
+            // A large restored bank takes a while to embed again; failing here would only start over.
+            LOG.warn("FAQ banks not all embedded within {} (setting 'faq.bootstrap-timeout'); their questions wait: {}",
+                    config.bootstrapTimeout(), banks.describe());
+        }
         LOG.info("faq-banks {}/{}: {} FAQ records restored; FAQ topic '{}' to read up to {}{}; banks: {}", subtask + 1,
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), restored.size(), config.faqsTopic(),
                 mustRead.isEmpty() ? "(empty)" : mustRead, caughtUp ? " (read already)" : ", questions held until then",
@@ -198,7 +205,12 @@ public class FaqBanksFunction extends BroadcastProcessFunction<RawRecord, FaqUpd
                 caughtUp = true;
                 // The first questions are answered by the whole bank as the topic had it, not by
                 // a snapshot that an updater thread began before the last records arrived.
-                banksLease.get().awaitCurrent(config.bootstrapTimeout().toMillis());
+                try {
+                    banksLease.get().awaitCurrent(config.bootstrapTimeout().toMillis());
+                } catch (TimeoutException e) {
+                    LOG.warn("FAQ banks not current within {} (setting 'faq.bootstrap-timeout'); releasing the held"
+                            + " questions anyway", config.bootstrapTimeout());
+                }
                 LOG.info("FAQ topic '{}' read to {}; {} questions held are released; banks: {}", config.faqsTopic(), now,
                         held.size(), banksLease.get().describe());
                 releaseHeld(d -> ctx.output(ParseQuestions.DEAD_LETTERS, d), out);
@@ -255,9 +267,14 @@ public class FaqBanksFunction extends BroadcastProcessFunction<RawRecord, FaqUpd
         LiveBanks.Bank bank = banksLease.get().bank(tenant);
         if (bank != null && bank.snapshot() == null) {
             long start = System.nanoTime();
-            bank.ready().get(config.bootstrapTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("Questions of tenant '{}' waited {} ms for its first FAQ bank", tenant,
-                    (System.nanoTime() - start) / 1_000_000);
+            try {
+                bank.ready().get(config.bootstrapTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                LOG.info("Questions of tenant '{}' waited {} ms for its first FAQ bank", tenant,
+                        (System.nanoTime() - start) / 1_000_000);
+            } catch (TimeoutException e) {
+                LOG.warn("FAQ bank of tenant '{}' not embedded within {}; its questions wait in embed-and-match",
+                        tenant, config.bootstrapTimeout());
+            }
         }
     }
 

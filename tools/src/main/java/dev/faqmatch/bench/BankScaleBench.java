@@ -58,8 +58,8 @@ public final class BankScaleBench {
         }
         System.out.printf("Model bge-small-zh-v1.5 (dim %d), 1 intra-op thread, batches of %d: %.0f us per question%n",
                 dim, texts.size(), modelMicros);
-        System.out.printf("%n| bank entries | matrix MB | heap MB | rebuild ms | top-%d us/question, one at a time |"
-                + " top-%d us/question, batch of %d | batch / model |%n|---|---|---|---|---|---|---|%n", k, k, texts.size());
+        System.out.printf("%n| bank entries | matrix MB | rebuild ms | top-%d us/question, one at a time |"
+                + " top-%d us/question, batch of %d | batch / model |%n|---|---|---|---|---|---|%n", k, k, texts.size());
         int[] ks = new int[queries.length];
         java.util.Arrays.fill(ks, k);
         for (int n : sizes) {
@@ -74,14 +74,10 @@ public final class BankScaleBench {
                 }
                 vectors.add(v);
             }
-            System.gc();
-            long heapBefore = usedHeap();
             long t0 = System.nanoTime();
             FaqIndex index = FaqIndex.of(entries, vectors, dim);
             double rebuildMs = (System.nanoTime() - t0) / 1e6; // the copy and normalization a live update's swap pays
             vectors = null;
-            System.gc();
-            long heap = usedHeap() - heapBefore;
             // warm-up, then measure
             for (int r = 0; r < 3; r++) {
                 index.topK(queries, ks);
@@ -100,15 +96,9 @@ public final class BankScaleBench {
                 index.topK(queries, ks);
             }
             double batched = (System.nanoTime() - s2) / 1e3 / ((double) reps * queries.length);
-            System.out.printf("| %,d | %.1f | %.1f | %.0f | %.0f | %.0f | %.2f |%n", n, index.matrixBytes() / 1e6,
-                    Math.max(0, heap) / 1e6, rebuildMs, single, batched, batched / modelMicros);
+            System.out.printf("| %,d | %.1f | %.0f | %.0f | %.0f | %.2f |%n", n, index.matrixBytes() / 1e6, rebuildMs, single, batched, batched / modelMicros);
             entries = null;
             index = null;
         }
-    }
-
-    private static long usedHeap() {
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
     }
 }

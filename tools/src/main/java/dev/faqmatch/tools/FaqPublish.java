@@ -113,7 +113,7 @@ public final class FaqPublish {
     }
 
     /** The latest value of each of the tenant's keys on the topic (deleted keys absent), read to the end. */
-    static Map<String, byte[]> currentValues(String bootstrap, String topic, String tenant) {
+    public static Map<String, byte[]> currentValues(String bootstrap, String topic, String tenant) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

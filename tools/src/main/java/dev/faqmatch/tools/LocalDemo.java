@@ -3,6 +3,10 @@ package dev.faqmatch.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.faq.FaqBankReader;
+import dev.faqmatch.faq.FaqEntry;
+import dev.faqmatch.faq.FaqRecords;
+import dev.faqmatch.faq.LiveBanks;
 import dev.faqmatch.job.FaqMatcherJob;
 import dev.faqmatch.testkit.KafkaClients;
 import dev.faqmatch.testkit.LocalKafka;
@@ -43,6 +47,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class LocalDemo {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String WARM_UP_PREFIX = "demo-warm-up-";
+    private static final String EDIT_PREFIX = "demo-edit-";
     private static final String USAGE = String.join("\n",
             "usage: deploy/local.sh [--questions FILE] [--stay] [--port N] [--<setting> VALUE ...]",
             "  --questions FILE  questions to publish: JSON lines {\"id\",\"text\"} or plain text, one a line",
@@ -89,6 +94,9 @@ public final class LocalDemo {
             settings.put(MatcherConfig.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
             MatcherConfig config = MatcherConfig.fromMap(settings);
             kafka.createTopics(2, config.get(MatcherConfig.QUESTIONS_TOPIC), config.get(MatcherConfig.MATCHES_TOPIC), config.get(MatcherConfig.DEAD_LETTER_TOPIC));
+            if (!config.get(MatcherConfig.FAQS_TOPIC).isEmpty()) {
+                kafka.createCompactedTopic(config.get(MatcherConfig.FAQS_TOPIC), 1);
+            }
 
             Configuration flinkConf = new Configuration();
             flinkConf.set(CoreOptions.TMP_DIRS, work.resolve("flink-tmp").toAbsolutePath().toString());
@@ -150,8 +158,19 @@ public final class LocalDemo {
                 }
                 if (stay) {
                     System.out.printf("%nListening. Publish questions from another terminal, e.g.:%n"
-                            + "  deploy/kafka-console.sh produce %s%n  {\"id\":\"my-1\",\"text\":\"信用卡怎么提额\"}%n"
-                            + "Press Ctrl-C to stop.%n%n", config.get(MatcherConfig.QUESTIONS_TOPIC));
+                            + "  deploy/kafka-console.sh produce %s%n  {\"id\":\"my-1\",\"text\":\"信用卡怎么提额\"}%n",
+                            config.get(MatcherConfig.QUESTIONS_TOPIC));
+                    if (!config.get(MatcherConfig.FAQS_TOPIC).isEmpty()) {
+                        System.out.printf("and FAQ edits, live (tenant/id as the key; NULL deletes):%n"
+                                + "  deploy/faq-publish.sh my-bank.jsonl --tenant cards%n"
+                                + "  deploy/kafka-console.sh produce %s --property parse.key=true --property key.separator='|'"
+                                + " --property null.marker=NULL%n"
+                                + "  cards/c-1|{\"tenant\":\"cards\",\"id\":\"c-1\",\"question\":\"信用卡怎么提额\","
+                                + "\"answer\":\"在APP申请\"}%n"
+                                + "  then ask with {\"id\":\"my-2\",\"text\":\"信用卡怎么提额\",\"tenant\":\"cards\"}%n",
+                                config.get(MatcherConfig.FAQS_TOPIC));
+                    }
+                    System.out.printf("Press Ctrl-C to stop.%n%n");
                 }
                 int expected = questions.size();
                 long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -162,6 +181,9 @@ public final class LocalDemo {
                 }
                 if (matched + unmatched + deadLetters < expected) {
                     System.out.printf("Timed out: %d of %d questions came back.%n", matched + unmatched + deadLetters, expected);
+                }
+                if (!config.get(MatcherConfig.FAQS_TOPIC).isEmpty()) {
+                    liveEdit(producer, consumer);
                 }
                 summary();
             }
@@ -179,6 +201,44 @@ public final class LocalDemo {
                     ready ? "Job ready" : "Job still not answering", startup);
         }
 
+        /**
+         * Edits one FAQ entry of the running job's default bank through the FAQ topic, and asks its
+         * question until the answer shows the edit: the time between is the update's delay.
+         */
+        private void liveEdit(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer)
+                throws Exception {
+            FaqEntry entry = FaqBankReader.read(config.get(MatcherConfig.FAQ_BANK)).get(0);
+            String answer = "【已更新】" + entry.answer();
+            String key = FaqRecords.key(LiveBanks.DEFAULT_TENANT, entry.id());
+            long published = System.nanoTime();
+            producer.send(new ProducerRecord<>(config.get(MatcherConfig.FAQS_TOPIC), key.getBytes(StandardCharsets.UTF_8),
+                    FaqRecords.upsertJson(LiveBanks.DEFAULT_TENANT, new FaqEntry(entry.id(), entry.question(), answer,
+                            entry.tags())))).get();
+            System.out.printf("%nLive update: published a new answer of %s (%s) to topic '%s' while the job runs.%n",
+                    entry.id(), abbreviate(entry.question(), 30), config.get(MatcherConfig.FAQS_TOPIC));
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            for (int i = 0; System.nanoTime() < deadline; i++) {
+                send(producer, null, EDIT_PREFIX + i, entry.question());
+                producer.flush();
+                long until = System.nanoTime() + Duration.ofMillis(250).toNanos();
+                while (System.nanoTime() < until) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                        JsonNode event = MAPPER.readTree(record.value());
+                        JsonNode best = event.path("matches").path(0);
+                        if (event.path("id").asText().startsWith(EDIT_PREFIX) && best.path("answer").asText().equals(answer)) {
+                            System.out.printf(Locale.ROOT, "The next questions got the new answer: %s -> %s \"%s\""
+                                            + " (bank %s version %s), %.1f s after the edit was published.%n",
+                                    event.path("id").asText(), best.path("faq_id").asText(),
+                                    abbreviate(answer, 30), event.path("bank").asText(), event.path("bank_version").asText(),
+                                    (System.nanoTime() - published) / 1e9);
+                            return;
+                        }
+                    }
+                }
+            }
+            System.out.println("The edit did not show within a minute.");
+        }
+
         private void send(KafkaProducer<byte[], byte[]> producer, Integer partition, String id, String text) {
             QuestionRecord question = QuestionRecord.of(id, text).ts(System.currentTimeMillis());
             producer.send(new ProducerRecord<>(config.get(MatcherConfig.QUESTIONS_TOPIC), partition, question.key(),
@@ -186,7 +246,8 @@ public final class LocalDemo {
         }
 
         private void show(ConsumerRecord<byte[], byte[]> record) throws java.io.IOException {
-            if (record.key() != null && new String(record.key(), StandardCharsets.UTF_8).startsWith(WARM_UP_PREFIX)) {
+            String recordKey = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+            if (recordKey.startsWith(WARM_UP_PREFIX) || recordKey.startsWith(EDIT_PREFIX)) {
                 return;
             }
             JsonNode event = MAPPER.readTree(record.value());
@@ -226,7 +287,9 @@ public final class LocalDemo {
                 }
                 check = right ? "" : "  (expected " + asked.expectedFaqId() + ")";
             }
-            String took = Double.isNaN(latency) ? "" : String.format(Locale.ROOT, ", %.0f ms", latency);
+            String took = (Double.isNaN(latency) ? "" : String.format(Locale.ROOT, ", %.0f ms", latency))
+                    + (event.has("route") ? ", " + event.get("route").asText() + " [" + event.path("bank").asText() + " "
+                            + event.path("bank_version").asText() + "]" : "");
             System.out.printf("%s %s %s%s%s%n", progress, id, line, took, check);
         }
 
