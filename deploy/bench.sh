@@ -13,7 +13,8 @@
 #   deploy/bench.sh --no-e2e --no-peer   # ceiling and inference layer only
 #   deploy/bench.sh --bank-scale         # top-k cost and memory of 1k, 10k and 100k-entry FAQ banks
 #                                        # vs the model's cost per question (--sizes, --batch, --top-k)
-# Other options: --data FILE, --out DIR, --sweep-texts N, --batches 1,8,32, --batch.max-size N,
+# Other options: --int8-model default (the int8 runs use the model the job runs by default instead of
+# the langchain4j int8 bge), --data FILE, --out DIR, --sweep-texts N, --batches 1,8,32, --batch.max-size N,
 # --batch.max-delay-ms N, --cache N (cache.max-entries), --zipf S, --no-int8, --accuracy-pairs N,
 # --set KEY=VALUE (a job setting for the end-to-end runs, e.g. --set output.embedding=base64),
 # --run-costs 0,8,32 (also measure LengthBuckets run costs in the ceiling).

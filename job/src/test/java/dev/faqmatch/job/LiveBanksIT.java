@@ -78,18 +78,7 @@ class LiveBanksIT {
         }
         int badFaqs = bad[1];
 
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("kafka.bootstrap-servers", KAFKA.bootstrapServers());
-        settings.put("kafka.questions-topic", QUESTIONS);
-        settings.put("kafka.matches-topic", MATCHES);
-        settings.put("kafka.dead-letter-topic", DLQ);
-        settings.put("kafka.faqs-topic", FAQS);
-        settings.put("kafka.group-id", "lb");
-        settings.put("kafka.transactional-id-prefix", "lb");
-        settings.put("checkpoint.interval", "1s");
-        settings.put("job.parallelism", "2");
-        settings.put("output.embedding", "none");
-        settings.put("batch.max-size", "8");
+        Map<String, String> settings = settings(QUESTIONS, MATCHES, DLQ, FAQS, "lb", 2);
         // loans answers only near-exact questions: a paraphrase is routed to clarify
         settings.put("match.tenant.loans.min-score", "0.99");
         settings.put("match.tenant.loans.clarify-score", "0.3");
@@ -192,6 +181,75 @@ class LiveBanksIT {
         }
     }
 
+    private static Map<String, String> settings(String questions, String matches, String dlq, String faqs, String id,
+            int parallelism) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("kafka.bootstrap-servers", KAFKA.bootstrapServers());
+        settings.put("kafka.questions-topic", questions);
+        settings.put("kafka.matches-topic", matches);
+        settings.put("kafka.dead-letter-topic", dlq);
+        settings.put("kafka.faqs-topic", faqs);
+        settings.put("kafka.group-id", id);
+        settings.put("kafka.transactional-id-prefix", id);
+        settings.put("checkpoint.interval", "1s");
+        settings.put("job.parallelism", Integer.toString(parallelism));
+        settings.put("output.embedding", "none");
+        settings.put("batch.max-size", "8");
+        return settings;
+    }
+
+    /**
+     * A savepoint, then the job restarted from it at another parallelism and with an FAQ topic
+     * that is empty: the banks it answers with can only have come from the savepoint's state.
+     */
+    @Test
+    void aSavepointAndARescaledRestartKeepTheBanks() throws Exception {
+        KAFKA.get().createTopics(2, "sp-questions", "sp-matches", "sp-dlq");
+        KAFKA.get().createCompactedTopic("sp-faqs", 1);
+        KAFKA.get().createCompactedTopic("sp-faqs-empty", 1);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+            upsert(producer, "sp-faqs", "cards", RAISE);
+            upsert(producer, "sp-faqs", "cards", FEE);
+            producer.flush();
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        FaqMatcherJob.build(env, MatcherConfig.fromMap(settings("sp-questions", "sp-matches", "sp-dlq", "sp-faqs", "sp", 2)));
+        JobClient job = env.executeAsync("live-banks-savepoint-it");
+        String savepoint;
+        try (Output out = new Output("sp-matches", "sp-dlq");
+                KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+            ask(producer, "sp-questions", "s-1", "cards", RAISE.question());
+            producer.flush();
+            assertThat(out.match("s-1").path("matches").path(0).path("answer").asText()).isEqualTo(RAISE.answer());
+            upsert(producer, "sp-faqs", "cards", RAISE_V2);
+            producer.flush();
+            askUntil(producer, "sp-questions", out, "s-e-", "cards", RAISE.question(),
+                    m -> m.path("matches").path(0).path("answer").asText().equals(RAISE_V2.answer()));
+            savepoint = job.stopWithSavepoint(false, java.nio.file.Path.of("target", "live-banks-savepoints")
+                    .toAbsolutePath().toUri().toString(), org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
+        }
+
+        org.apache.flink.configuration.Configuration restore = new org.apache.flink.configuration.Configuration();
+        restore.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        StreamExecutionEnvironment restored = StreamExecutionEnvironment.getExecutionEnvironment(restore);
+        FaqMatcherJob.build(restored,
+                MatcherConfig.fromMap(settings("sp-questions", "sp-matches", "sp-dlq", "sp-faqs-empty", "sp", 1)));
+        JobClient again = restored.executeAsync("live-banks-restored-it");
+        try (Output out = new Output("sp-matches", "sp-dlq");
+                KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+            ask(producer, "sp-questions", "s-2", "cards", RAISE.question());
+            ask(producer, "sp-questions", "s-3", "cards", FEE.question());
+            producer.flush();
+            JsonNode s2 = out.match("s-2");
+            assertThat(s2.path("matches").path(0).path("answer").asText()).isEqualTo(RAISE_V2.answer());
+            assertThat(s2.get("bank_version").asText()).isEqualTo("0:2");
+            assertThat(top(out.match("s-3"))).isEqualTo("c-2");
+            assertThat(out.deadLetters).isEmpty();
+        } finally {
+            again.cancel().get();
+        }
+    }
+
     /** Bad records of many kinds, and random mutations of a good one; returns how many were sent and how many are invalid. */
     private static int[] publishBadFaqRecords(KafkaProducer<byte[], byte[]> producer) throws Exception {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -232,23 +290,36 @@ class LiveBanksIT {
     }
 
     private static void upsert(KafkaProducer<byte[], byte[]> producer, String tenant, FaqEntry e) {
-        producer.send(new ProducerRecord<>(FAQS, utf8(FaqRecords.key(tenant, e.id())), FaqRecords.upsertJson(tenant, e)));
+        upsert(producer, FAQS, tenant, e);
+    }
+
+    private static void upsert(KafkaProducer<byte[], byte[]> producer, String topic, String tenant, FaqEntry e) {
+        producer.send(new ProducerRecord<>(topic, utf8(FaqRecords.key(tenant, e.id())), FaqRecords.upsertJson(tenant, e)));
     }
 
     private static void ask(KafkaProducer<byte[], byte[]> producer, String id, String tenant, String text) {
+        ask(producer, QUESTIONS, id, tenant, text);
+    }
+
+    private static void ask(KafkaProducer<byte[], byte[]> producer, String topic, String id, String tenant, String text) {
         var node = MAPPER.createObjectNode().put("id", id).put("text", text);
         if (tenant != null) {
             node.put("tenant", tenant);
         }
-        producer.send(new ProducerRecord<>(QUESTIONS, utf8(id), utf8(node.toString())));
+        producer.send(new ProducerRecord<>(topic, utf8(id), utf8(node.toString())));
     }
 
     /** Asks the same question every 200 ms until an answer satisfies {@code wanted}; returns that answer. */
     private static JsonNode askUntil(KafkaProducer<byte[], byte[]> producer, Output out, String prefix, String tenant,
             String text, Predicate<JsonNode> wanted) throws Exception {
+        return askUntil(producer, QUESTIONS, out, prefix, tenant, text, wanted);
+    }
+
+    private static JsonNode askUntil(KafkaProducer<byte[], byte[]> producer, String topic, Output out, String prefix,
+            String tenant, String text, Predicate<JsonNode> wanted) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         for (int i = 0; System.nanoTime() < deadline; i++) {
-            ask(producer, prefix + i, tenant, text);
+            ask(producer, topic, prefix + i, tenant, text);
             producer.flush();
             Thread.sleep(200);
             out.poll();
@@ -283,15 +354,21 @@ class LiveBanksIT {
         final Map<String, JsonNode> byId = new HashMap<>();
         final Map<String, Integer> matchesPerId = new HashMap<>();
         final List<JsonNode> deadLetters = new ArrayList<>();
+        private final String dlq;
 
         Output() {
-            consumer.subscribe(List.of(MATCHES, DLQ));
+            this(MATCHES, DLQ);
+        }
+
+        Output(String matches, String dlq) {
+            this.dlq = dlq;
+            consumer.subscribe(List.of(matches, dlq));
         }
 
         void poll() throws Exception {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 JsonNode n = MAPPER.readTree(r.value());
-                if (r.topic().equals(DLQ)) {
+                if (r.topic().equals(dlq)) {
                     deadLetters.add(n);
                 } else {
                     byId.put(n.get("id").asText(), n);

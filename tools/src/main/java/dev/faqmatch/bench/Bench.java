@@ -51,6 +51,8 @@ public final class Bench {
         boolean peer = true;
         boolean e2eOn = true;
         boolean int8 = true;
+        /** The int8 model: the langchain4j int8 bge (default), or "default" for the model the job runs by default. */
+        String int8Model = Int8Model.NAME;
         boolean accuracy = false;
         int accuracyPairs = 5000;
         int cores = Runtime.getRuntime().availableProcessors();
@@ -84,6 +86,7 @@ public final class Bench {
                     case "--no-peer" -> o.peer = false;
                     case "--no-e2e" -> o.e2eOn = false;
                     case "--no-int8" -> o.int8 = false;
+                    case "--int8-model" -> o.int8Model = args[++i];
                     case "--accuracy" -> o.accuracy = true;
                     case "--accuracy-pairs" -> o.accuracyPairs = Integer.parseInt(args[++i]);
                     case "--quick" -> {
@@ -117,7 +120,10 @@ public final class Bench {
         List<String> texts = BenchTexts.first(all, o.texts);
         ModelSource fp32 = ModelSource.bundled(ModelSource.BGE_SMALL_ZH);
         ModelSource int8 = null;
-        if (o.int8 && Int8Model.available()) {
+        if (o.int8 && o.int8Model.equals("default")) {
+            int8 = ModelSource.directory(Int8Model.writeBundled(ModelSource.BUNDLED.get(0),
+                    o.out.resolve("models").resolve(ModelSource.BUNDLED.get(0))));
+        } else if (o.int8 && Int8Model.available()) {
             int8 = ModelSource.directory(Int8Model.write(o.out.resolve("models").resolve(Int8Model.NAME)));
         }
         log("%d texts of %s (%d for the ceiling sweep, %d end to end); %d cores", texts.size(), o.data,

@@ -123,6 +123,7 @@ public final class LocalDemo {
         private final List<QuestionFile.Entry> questions;
         private final Map<String, QuestionFile.Entry> byId = new HashMap<>();
         private final List<Double> latencies = new ArrayList<>();
+        private final Map<String, Integer> routes = new java.util.TreeMap<>();
         private int matched;
         private int unmatched;
         private int deadLetters;
@@ -163,8 +164,8 @@ public final class LocalDemo {
                     if (!config.get(MatcherConfig.FAQS_TOPIC).isEmpty()) {
                         System.out.printf("and FAQ edits, live (tenant/id as the key; NULL deletes):%n"
                                 + "  deploy/faq-publish.sh my-bank.jsonl --tenant cards%n"
-                                + "  deploy/kafka-console.sh produce %s --property parse.key=true --property key.separator='|'"
-                                + " --property null.marker=NULL%n"
+                                + "  deploy/kafka-console.sh produce %s --reader-property parse.key=true --reader-property key.separator='|'"
+                                + " --reader-property null.marker=NULL%n"
                                 + "  cards/c-1|{\"tenant\":\"cards\",\"id\":\"c-1\",\"question\":\"信用卡怎么提额\","
                                 + "\"answer\":\"在APP申请\"}%n"
                                 + "  then ask with {\"id\":\"my-2\",\"text\":\"信用卡怎么提额\",\"tenant\":\"cards\"}%n",
@@ -266,6 +267,7 @@ public final class LocalDemo {
             }
             JsonNode best = event.path("matches").path(0);
             String id = event.path("id").asText();
+            routes.merge(event.path("route").asText("-"), 1, Integer::sum);
             String line;
             if (event.path("matched").asBoolean()) {
                 matched++;
@@ -298,6 +300,10 @@ public final class LocalDemo {
             double seconds = (lastMatchNanos - publishStartNanos) / 1e9;
             System.out.printf("%nSummary: %d events: %d matched, %d below match.min-score %.2f, %d dead letters.%n",
                     total, matched, unmatched, config.get(MatcherConfig.MIN_SCORE), deadLetters);
+            if (!routes.isEmpty()) {
+                System.out.printf("Routes: %s (answer: clear best match; clarify: close matches, ask the customer;"
+                        + " human: below match.clarify-score).%n", routes);
+            }
             if (matched + unmatched > 0 && seconds > 0 && !questions.isEmpty()) {
                 System.out.printf(Locale.ROOT, "Throughput: %.1f questions/s (publish of the first question to the last"
                         + " match event, %.2f s).%n", (matched + unmatched) / seconds, seconds);
