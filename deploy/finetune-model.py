@@ -456,6 +456,8 @@ def load_base(args, work: Path):
         return model, spec, directory / "tokenizer.json"
     if Path(base).exists() and not Path(base).is_dir():
         raise InputError(f"--base {base}: not a directory")
+    if not Path(base).exists() and (base.startswith((".", "/", "~")) or base.count("/") != 1):
+        raise InputError(f"--base {base}: no such directory (nor a hub name of the form owner/name)")
     if (Path(base) / "modules.json").is_file() or not Path(base).exists():
         model = SentenceTransformer(base, device="cpu")
     else:
@@ -821,6 +823,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "trained model's")
     p.add_argument("--check-limit", type=int, default=2000, metavar="N", help="pairs of --check-pairs (0: all)")
     p.add_argument("--rebuild-only", action="store_true", help="load and check the base, then stop")
+    p.add_argument("--export-only", action="store_true",
+                   help="no training: export --base (e.g. a checkpoint, a sentence-transformers directory) to --out")
+    p.add_argument("--max-seq-len", type=int, help="max_seq_len of the written model.json (default: the base's; a "
+                                                   "trainer checkpoint holds the training length instead)")
     p.add_argument("--write-split", metavar="DIR", help="write the held-out split of the --faq/--holdout-faq files, "
                                                         "then stop")
     args = p.parse_args(argv)
@@ -852,7 +858,18 @@ def main(argv=None) -> int:
         return 2
 
 
+def check_inputs_exist(args) -> None:
+    """Before the minutes of loading and checking the base: a missing data file fails at once."""
+    for spec in args.pairs + args.positives + args.faq + args.valid_pairs + args.holdout_faq:
+        path, _ = parse_source(spec)
+        if not Path(path).is_file():
+            raise InputError(f"{path}: no such file")
+    if args.check_pairs and not Path(args.check_pairs).is_file():
+        raise InputError(f"{args.check_pairs}: no such file")
+
+
 def run(args) -> int:
+    check_inputs_exist(args)
     import torch
     import transformers
 
@@ -871,6 +888,12 @@ def run(args) -> int:
         out.mkdir(parents=True, exist_ok=True)
         log_path = out / "training-log.jsonl"
         log_path.write_text("", encoding="utf-8")
+        if args.max_seq_len:
+            spec["max_seq_len"] = args.max_seq_len
+        if args.export_only:
+            export(args, model, spec, tokenizer_json, work)
+            print(f"done in {time.time() - started:.0f} s")
+            return 0
         held_out = held_out_keys(args.faq_paths + args.holdout_faq)
         print(f"training data ({len(held_out)} held-out FAQ paraphrases kept out):")
         datasets, losses = build_datasets(args, model, held_out)
