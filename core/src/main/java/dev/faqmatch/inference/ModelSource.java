@@ -19,10 +19,15 @@ public final class ModelSource {
     public static final String TOKENIZER_FILE = "tokenizer.json";
     public static final String SPEC_FILE = "model.json";
 
+    /**
+     * The project's finance question-matching model: bge-small-zh-v1.5 fine-tuned on finance
+     * question pairs by deploy/finetune-model.py, int8 (docs/ACCURACY.md), packaged in this jar.
+     */
+    public static final String FINANCE_ZH = "faqmatch-finance-zh-v1";
     /** BAAI/bge-small-zh-v1.5, the general-purpose model, from the langchain4j jar. */
     public static final String BGE_SMALL_ZH = "bge-small-zh-v1.5";
     /** The names {@link #bundled} knows, the default first. */
-    public static final List<String> BUNDLED = List.of(BGE_SMALL_ZH);
+    public static final List<String> BUNDLED = List.of(FINANCE_ZH, BGE_SMALL_ZH);
     /** Bundled model directories live under this classpath folder, one folder per name. */
     static final String BUNDLED_DIR = "models/";
     private static final String BGE_ONNX_RESOURCE = "bge-small-zh-v1.5.onnx";
