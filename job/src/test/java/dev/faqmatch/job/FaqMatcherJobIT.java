@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.inference.Vectors;
 import dev.faqmatch.testkit.CommittedOutput;
 import dev.faqmatch.testkit.KafkaBrokerExtension;
@@ -114,9 +115,9 @@ class FaqMatcherJobIT {
         assertThat(reasonByKey).hasSize(badCount);
         reasonByKey.forEach((key, reason) -> assertThat(key).startsWith("bad-" + reason));
 
-        // CommittedOutput carry the model, tenant, unit-length embeddings and the truncation flag.
+        // Match events carry the model, tenant, unit-length embeddings and the truncation flag.
         JsonNode first = matches.get("it-0");
-        assertThat(first.get("model").asText()).isEqualTo("bge-small-zh-v1.5");
+        assertThat(first.get("model").asText()).isEqualTo(ModelSource.BUNDLED.get(0));
         assertThat(first.get("tenant").asText()).isEqualTo("bank-a");
         assertThat(first.get("matches")).hasSize(3);
         float[] embedding = decode(first.get("embedding_base64").asText());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faqmatch.flink.EmbedAndMatchFunction;
+import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.testkit.KafkaClients;
 import dev.faqmatch.testkit.QuestionFile;
 import dev.faqmatch.testkit.QuestionRecord;
@@ -176,7 +177,7 @@ class StandaloneClusterIT {
         assertThat(matches1.keySet()).isEqualTo(ids);
         assertThat(matches2.keySet()).isEqualTo(ids);
         for (JsonNode event : matches2.values()) {
-            assertThat(event.path("model").asText()).isEqualTo("bge-small-zh-v1.5");
+            assertThat(event.path("model").asText()).isEqualTo(ModelSource.BUNDLED.get(0));
             assertThat(event.path("matches")).isNotEmpty();
         }
         String tmLog = Files.readString(CLUSTER_DIR.resolve("log/taskmanager-1.log"));

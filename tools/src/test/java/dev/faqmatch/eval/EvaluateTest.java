@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faqmatch.inference.ModelSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -94,11 +95,11 @@ class EvaluateTest {
         assertThat(r.retrieval().recallAt1()).isEqualTo(1.0);
 
         String table = printed.toString(StandardCharsets.UTF_8);
-        assertThat(table).contains("bge-small-zh-v1.5").contains("max_seq_len 512")
+        assertThat(table).contains(ModelSource.BUNDLED.get(0)).contains("max_seq_len 512")
                 .contains("| " + dir.getFileName() + "/finance.data | 6 | 87.83 |")
                 .contains("| recall@1 | recall@5 | MRR@10 |");
         JsonNode root = new ObjectMapper().readTree(json.toFile());
-        assertThat(root.path("model").path("name").asText()).isEqualTo("bge-small-zh-v1.5");
+        assertThat(root.path("model").path("name").asText()).isEqualTo(ModelSource.BUNDLED.get(0));
         assertThat(root.path("model").path("max_seq_len").asInt()).isEqualTo(512);
         JsonNode file = root.path("files").get(0);
         assertThat(file.path("pairs").asInt()).isEqualTo(6);
