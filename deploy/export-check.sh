@@ -7,13 +7,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh
-python=${1:-}
-if [[ -z "$python" ]]; then
-  venv=target/export-venv
-  if [[ ! -x "$venv/bin/python" ]]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q -r deploy/requirements-export.txt
-  fi
-  python=$PWD/$venv/bin/python
-fi
+python=$(python_env target/export-venv deploy/requirements-export.txt "${1:-}")
 run_it ExportedModelIT -Dexport.python="$python" | grep -E "^(model|pooling|graph|ONNX Runtime|max abs|wrote|PyTorch|\||lcqmc)|Tests run:|FAIL|BUILD"

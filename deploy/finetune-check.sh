@@ -14,15 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh
-python=${1:-}
-if [[ -z "$python" ]]; then
-  venv=target/finetune-venv
-  if [[ ! -x "$venv/bin/python" ]]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q -r deploy/requirements-finetune.txt
-  fi
-  python=$PWD/$venv/bin/python
-fi
+python=$(python_env target/finetune-venv deploy/requirements-finetune.txt "${1:-}")
 data=../shared/data
 for f in atec/ATEC.test.data train/ATEC.train.data train/STS-B.train.noeval.data faq/unionpay_faq.jsonl; do
   [[ -f "$data/$f" ]] || { echo "finetune-check needs $data/$f (see ../shared/data/README.md)" >&2; exit 2; }

@@ -358,16 +358,19 @@ def tokenizer_feeds(tokenizer_json: Path, spec: dict, texts: list[str], session)
     return {k: v for k, v in feeds.items() if k in names}
 
 
+@functools.cache
+def _export_tool():
+    """deploy/export-model.py as a module: its pooling is the one both tools check ONNX Runtime against."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("export_model", Path(__file__).with_name("export-model.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def pool(hidden: np.ndarray, mask: np.ndarray, pooling: str, normalize: bool) -> np.ndarray:
-    hidden = hidden.astype(np.float64)
-    if pooling == "cls":
-        pooled = hidden[:, 0]
-    else:
-        m = mask[:, :, None].astype(np.float64)
-        pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
-    if normalize:
-        pooled = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-    return pooled
+    """Pooling as model.json says (float64), then L2-normalized if asked: the Java side's Pooling."""
+    return _export_tool().pool(hidden, mask, pooling, normalize)
 
 
 def ort_embed(directory: Path, spec: dict, texts: list[str], threads: int) -> np.ndarray:
