@@ -122,14 +122,14 @@ public final class FaqMatcherJob {
                 .name("embed-and-match")
                 .uid("embed-and-match");
 
-        matches.sinkTo(sink(config, config.get(MatcherConfig.MATCHES_TOPIC), "m", MatchEvent.class, MatchEvent::id))
+        matches.sinkTo(sink(config, config.get(MatcherConfig.MATCHES_TOPIC), "m", MatchEvent::id))
                 .name("matches-sink").uid("matches-sink");
         DataStream<DeadLetter> deadLetters = questions.getSideOutput(ParseQuestions.DEAD_LETTERS);
         if (live != null) {
             deadLetters = deadLetters.union(live.faqDeadLetters());
         }
         deadLetters
-                .sinkTo(sink(config, config.get(MatcherConfig.DEAD_LETTER_TOPIC), "d", DeadLetter.class, DeadLetter::key))
+                .sinkTo(sink(config, config.get(MatcherConfig.DEAD_LETTER_TOPIC), "d", DeadLetter::key))
                 .name("dead-letter-sink")
                 .uid("dead-letter-sink");
     }
@@ -142,7 +142,7 @@ public final class FaqMatcherJob {
         };
     }
 
-    private static <T> KafkaSink<T> sink(MatcherConfig config, String topic, String idSuffix, Class<T> type,
+    private static <T> KafkaSink<T> sink(MatcherConfig config, String topic, String idSuffix,
             org.apache.flink.util.function.SerializableFunction<T, String> key) {
         Properties producer = clientProperties(config);
         producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
@@ -156,7 +156,7 @@ public final class FaqMatcherJob {
         }
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(MatcherConfig.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(JsonRecords.to(topic, type, key))
+                .setRecordSerializer(JsonRecords.to(topic, key))
                 .setDeliveryGuarantee(config.get(MatcherConfig.DELIVERY) == MatcherConfig.Delivery.EXACTLY_ONCE
                         ? DeliveryGuarantee.EXACTLY_ONCE
                         : DeliveryGuarantee.AT_LEAST_ONCE)
