@@ -68,18 +68,6 @@ SPLIT_BUCKETS = 20
 TEST_BUCKETS = range(0, 4)
 VALID_BUCKETS = range(4, 5)
 
-# As export-model.py's: finance questions, upper-case Latin, digits, full-width punctuation, long and short.
-SAMPLES = [
-    "提前还款是按全额计息吗",
-    "花呗怎么还款",
-    "借呗额度为什么突然降低了，我一直按时还款的",
-    "APP里怎么修改绑定的银行卡？",
-    "8千日利息400元?",
-    "信用卡逾期一天会影响征信吗？我昨天忘记还了，今天一早就还上了，会不会上征信记录，以后还能不能贷款买房",
-    "额",
-]
-
-
 class InputError(Exception):
     """A problem with the user's input: printed as one line, without a traceback."""
 
@@ -193,13 +181,19 @@ def drop_held_out(rows: list[tuple], held_out: set[str]) -> tuple[list[tuple], i
     return kept, len(rows) - len(kept)
 
 
+def _keep(rows: list[tuple], n: int | None, held_out: set[str], seed: int, path: str, kind: str,
+          loss: str) -> list[tuple]:
+    """Drops the held-out FAQ paraphrases, then takes the seeded sample; says what is left."""
+    rows, dropped = drop_held_out(rows, held_out)
+    rows = sample(rows, n, seed, path)
+    print(f"  {kind:<9} {path}: {len(rows)} ({loss}; {dropped} dropped: held-out FAQ paraphrase)")
+    return rows
+
+
 def load_labelled(spec: str, held_out: set[str], seed: int) -> tuple[str, list[tuple[str, str, float]]]:
     path, n = parse_source(spec)
     rows = [(a, b, label) for _, a, b, label in read_pair_lines(path, need_label=True)]
-    rows, dropped = drop_held_out(rows, held_out)
-    rows = sample(rows, n, seed, path)
-    print(f"  pairs     {path}: {len(rows)} (CoSENT; {dropped} dropped: held-out FAQ paraphrase)")
-    return path, rows
+    return path, _keep(rows, n, held_out, seed, path, "pairs", "CoSENT")
 
 
 def load_positives(spec: str, held_out: set[str], seed: int) -> tuple[str, list[tuple[str, str]]]:
@@ -207,10 +201,7 @@ def load_positives(spec: str, held_out: set[str], seed: int) -> tuple[str, list[
     rows = [(a, b) for _, a, b, label in read_pair_lines(path, need_label=False) if label is None or label == 1]
     if not rows:
         raise InputError(f"{path}: no positive pairs (label 1)")
-    rows, dropped = drop_held_out(rows, held_out)
-    rows = sample(rows, n, seed, path)
-    print(f"  positives {path}: {len(rows)} (MNRL; {dropped} dropped: held-out FAQ paraphrase)")
-    return path, rows
+    return path, _keep(rows, n, held_out, seed, path, "positives", "MNRL")
 
 
 def load_faq_positives(spec: str, held_out: set[str], seed: int) -> tuple[str, list[tuple[str, str]]]:
@@ -404,11 +395,11 @@ def rebuild_from_onnx(directory: Path, threads: int):
     spec = read_model_json(directory)
     state = onnx_weights(directory / "model.onnx")
     hidden = state["embeddings.word_embeddings.weight"].shape[1]
-    reference = ort_embed(directory, spec, SAMPLES, threads)
+    reference = ort_embed(directory, spec, _export_tool().SAMPLES, threads)
     best = None
     for heads in [h for h in (12, 8, 16, 4, 6, 2, 1, 24, 32) if hidden % h == 0]:
         model = load_bert(state, heads)
-        diff = float(np.abs(bert_embed(model, directory, spec, SAMPLES) - reference).max())
+        diff = float(np.abs(bert_embed(model, directory, spec, _export_tool().SAMPLES) - reference).max())
         if best is None or diff < best[1]:
             best = (model, diff, heads)
         if diff <= REBUILD_TOLERANCE:
@@ -494,9 +485,9 @@ def check_st_against_ort(model, directory: Path, spec: dict, threads: int) -> No
     """The sentence-transformers model (its own tokenizer path) against ORT on the original directory."""
     saved = model[0].max_seq_length
     model[0].max_seq_length = spec["max_seq_len"]
-    ours = model.encode(SAMPLES, batch_size=len(SAMPLES), convert_to_numpy=True).astype(np.float64)
+    ours = model.encode(_export_tool().SAMPLES, batch_size=len(_export_tool().SAMPLES), convert_to_numpy=True).astype(np.float64)
     model[0].max_seq_length = saved
-    theirs = ort_embed(directory, spec, SAMPLES, threads)[:len(SAMPLES)]
+    theirs = ort_embed(directory, spec, _export_tool().SAMPLES, threads)[:len(_export_tool().SAMPLES)]
     diff = float(np.abs(ours - theirs).max())
     print(f"max abs difference, sentence-transformers model vs ONNX Runtime: {diff:.3e} (limit {REBUILD_TOLERANCE:.0e})")
     if not diff <= REBUILD_TOLERANCE:
@@ -703,7 +694,7 @@ class LastHiddenState:
 def export_onnx(bert, tokenizer_json: Path, spec: dict, path: Path) -> None:
     import torch
 
-    session_free_feeds = encode_for_export(tokenizer_json, spec, SAMPLES[:2])
+    session_free_feeds = encode_for_export(tokenizer_json, spec, _export_tool().SAMPLES[:2])
     dynamic = {0: "batch", 1: "sequence"}
     bert.eval()
     # eval() on the wrapper too: the exporter restores the given module's training flag, and a new Module's is True.
@@ -761,8 +752,8 @@ def export(args, model, spec: dict, tokenizer_json: Path, work: Path) -> None:
     out = Path(args.out)
     write_model_dir(out, out_spec, tokenizer_json, fp32)
     check_graph(out / "model.onnx")
-    reference = bert_embed(bert, out, out_spec, SAMPLES)
-    diff = float(np.abs(ort_embed(out, out_spec, SAMPLES, args.threads) - reference).max())
+    reference = bert_embed(bert, out, out_spec, _export_tool().SAMPLES)
+    diff = float(np.abs(ort_embed(out, out_spec, _export_tool().SAMPLES, args.threads) - reference).max())
     print(f"fp32 {out}: max abs difference of pooled embeddings, ONNX Runtime vs PyTorch {diff:.3e} "
           f"(limit {EXPORT_TOLERANCE:.0e}); {(out / 'model.onnx').stat().st_size / 2**20:.1f} MiB")
     if not diff <= EXPORT_TOLERANCE:
@@ -776,7 +767,7 @@ def export(args, model, spec: dict, tokenizer_json: Path, work: Path) -> None:
         q_out = Path(args.out_int8)
         write_model_dir(q_out, {**out_spec, "name": args.name}, tokenizer_json, int8)
         check_graph(q_out / "model.onnx")
-        got = ort_embed(q_out, out_spec, SAMPLES, args.threads)
+        got = ort_embed(q_out, out_spec, _export_tool().SAMPLES, args.threads)
         diff = float(np.abs(got - reference).max())
         cosine = float(min((got * reference).sum(axis=1)))
         print(f"int8 {q_out}: max abs difference vs fp32 PyTorch {diff:.3e}, lowest cosine {cosine:.4f} "
