@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -159,6 +160,24 @@ public final class ModelSource {
             return tokenizerFile != null ? Files.newInputStream(tokenizerFile) : openResource(tokenizerResource);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the tokenizer of " + id, e);
+        }
+    }
+
+    /**
+     * Writes this model as a model directory ({@code model.onnx}, {@code tokenizer.json},
+     * {@code model.json}), which {@link #directory} reads back as the same model: how a bundled
+     * model becomes the base of a fine-tune, or a file to inspect.
+     */
+    public void writeDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(MODEL_FILE), readOnnx());
+            try (InputStream tokenizer = openTokenizer()) {
+                Files.copy(tokenizer, dir.resolve(TOKENIZER_FILE), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.writeString(dir.resolve(SPEC_FILE), spec.toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the model directory " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The {@code model.json} of a model directory: how to turn the graph's token embeddings into a
@@ -68,6 +70,23 @@ public record ModelSpec(
                     bool(root, "lowercase", false));
         } catch (IllegalArgumentException e) {
             throw new ModelException(where + ": " + e.getMessage());
+        }
+    }
+
+    /** This spec as model.json, with the fields {@link #read} reads. */
+    public String toJson() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("name", name);
+        fields.put("pooling", pooling.id());
+        fields.put("normalize", normalize);
+        fields.put("max_seq_len", maxSeqLen);
+        fields.put("output", output);
+        fields.put("dim", dim);
+        fields.put("lowercase", lowercase);
+        try {
+            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(fields) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException("a map of strings, numbers and booleans always serializes", e);
         }
     }
 

@@ -194,4 +194,24 @@ class ModelSpecTest {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"tok\":1}");
         }
     }
+
+    @Test
+    void toJsonReadsBackAsTheSameSpec() {
+        ModelSpec spec = new ModelSpec("mini", Pooling.MEAN, false, 128, "token_embeddings", 384, true);
+        assertThat(read(spec.toJson())).isEqualTo(spec);
+        assertThat(read(ModelSpec.bgeSmallZhV15().toJson())).isEqualTo(ModelSpec.bgeSmallZhV15());
+    }
+
+    @Test
+    void aBundledModelWrittenAsADirectoryIsTheSameModel(@TempDir Path tmp) throws Exception {
+        ModelSource bundled = ModelSource.bundled(ModelSource.BGE_SMALL_ZH);
+        bundled.writeDirectory(tmp.resolve("bge"));
+
+        ModelSource written = ModelSource.directory(tmp.resolve("bge"));
+        assertThat(written.spec()).isEqualTo(bundled.spec());
+        assertThat(written.readOnnx()).isEqualTo(bundled.readOnnx());
+        try (var a = written.openTokenizer(); var b = bundled.openTokenizer()) {
+            assertThat(a.readAllBytes()).isEqualTo(b.readAllBytes());
+        }
+    }
 }
