@@ -121,8 +121,9 @@ public final class Bench {
         ModelSource fp32 = ModelSource.bundled(ModelSource.BGE_SMALL_ZH);
         ModelSource int8 = null;
         if (o.int8 && o.int8Model.equals("default")) {
-            int8 = ModelSource.directory(Int8Model.writeBundled(ModelSource.BUNDLED.get(0),
-                    o.out.resolve("models").resolve(ModelSource.BUNDLED.get(0))));
+            Path dir = o.out.resolve("models").resolve(ModelSource.BUNDLED.get(0));
+            ModelSource.bundledDefault().writeDirectory(dir);
+            int8 = ModelSource.directory(dir);
         } else if (o.int8 && Int8Model.available()) {
             int8 = ModelSource.directory(Int8Model.write(o.out.resolve("models").resolve(Int8Model.NAME)));
         }
@@ -188,6 +189,8 @@ public final class Bench {
             settings.put("batch.max-size", Integer.toString(o.batchMaxSize));
             settings.put("batch.max-delay", o.batchMaxDelay.toMillis() + "ms");
             settings.put("cache.max-entries", Integer.toString(o.cacheEntries));
+            // The fp32 runs name their model: the job's default is the int8 finance model now.
+            settings.put("model.name", fp32.spec().name());
             settings.putAll(o.jobSettings);
             List<String> e2eTexts = BenchTexts.first(all, o.e2e);
             try (EndToEndBench e2e = new EndToEndBench(o.out.resolve("work"), o.cores)) {

@@ -32,18 +32,6 @@ final class Int8Model {
         return dir;
     }
 
-    /**
-     * Writes a model bundled in the job jar as a model directory, so that the end-to-end run can
-     * name it with model.dir as it names any other.
-     */
-    static Path writeBundled(String name, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        for (String file : new String[] {"model.onnx", "tokenizer.json", "model.json"}) {
-            copy("models/" + name + "/" + file, dir.resolve(file));
-        }
-        return dir;
-    }
-
     private static void copy(String resource, Path target) throws IOException {
         try (InputStream in = Int8Model.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
