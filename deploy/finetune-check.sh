@@ -6,7 +6,10 @@
 #  2. fine-tunes it for 6 steps on a few pairs of each kind (CoSENT, MNRL, FAQ) and writes fp32 and
 #     int8 directories, which the job's inference code must score as PyTorch did (fp32 within
 #     0.01, int8 within 1.0);
-#  3. runs the same command again and requires the same trained model (the seed).
+#  3. runs the same command again and requires the same trained model (the seed);
+#  4. trains a second round (--keep-unmined) on the first round's fp32 directory, which must rebuild
+#     and start from the first round's score; the tool must warn when its best checkpoint is
+#     below the base.
 # Needs Python 3.11 and the packages of deploy/requirements-finetune.txt, which it installs into
 # target/finetune-venv unless PYTHON names an interpreter that has them, and ../shared/data.
 # CI does not run this (it cannot install torch).
@@ -16,4 +19,4 @@ cd "$(dirname "$0")/.."
 source deploy/common.sh
 python=$(python_env target/finetune-venv deploy/requirements-finetune.txt "${1:-}")
 run_it FinetunedModelIT -Dfinetune.python="$python" \
-  | grep -E "^(rebuilt|max abs|base model|trained|fp32|int8|done|  (pairs|positives|faq) |job's inference)|Tests run:|FAIL|BUILD"
+  | grep -E "^(rebuilt|max abs|base model|trained|fp32|int8|done|warning|  (pairs|positives|faq) |    mined|job.s inference)|Tests run:|FAIL|BUILD"

@@ -272,7 +272,12 @@ def onnx_weights(onnx_path: Path) -> dict[str, np.ndarray]:
 
     graph = onnx.load(str(onnx_path)).graph
     inits = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-    state = {name: array for name, array in inits.items() if not name.startswith("onnx::")}
+    # A wrapped model's export prefixes every name with the wrapper's attribute ("model." in this tool's
+    # own output, "bert." in a BertFor* head's): the prefix of the word embeddings is stripped from all.
+    word = [n for n in inits if n.endswith("embeddings.word_embeddings.weight")]
+    prefix = word[0][:-len("embeddings.word_embeddings.weight")] if len(word) == 1 else ""
+    state = {name[len(prefix):]: array for name, array in inits.items()
+             if not name.startswith("onnx::") and name.startswith(prefix)}
     consumers = defaultdict(list)
     for node in graph.node:
         for name in node.input:
@@ -284,7 +289,7 @@ def onnx_weights(onnx_path: Path) -> dict[str, np.ndarray]:
         weights = [name for name in node.input if name in inits]
         if not weights:
             continue
-        bias = [name for add in consumers[node.output[0]] if add.op_type == "Add"
+        bias = [name[len(prefix):] for add in consumers[node.output[0]] if add.op_type == "Add"
                 for name in add.input if name in inits and name.endswith(".bias")]
         if len(weights) != 1 or len(bias) != 1:
             raise InputError(f"{onnx_path}: MatMul {node.name} has no single bias Add after it; not a BERT export "
@@ -557,12 +562,23 @@ def build_datasets(args, model, held_out: set[str]):
         name = unique(path, kind)
         if args.hard_negatives > 0:
             started = time.time()
-            datasets[name] = mine_negatives(model, rows, args.hard_negatives, args.batch_size)
-            print(f"    mined {args.hard_negatives} hard negative(s) for {len(datasets[name])} of {len(rows)} "
-                  f"pairs in {time.time() - started:.0f} s")
-        else:
+            mined = mine_negatives(model, rows, args.hard_negatives, args.batch_size)
+            if len(mined):
+                datasets[name], losses[name] = mined, mnrl
+            # The miner drops a pair when every candidate is within the margin of its positive, which is
+            # most often a positive worded far from its anchor. --keep-unmined trains those as a set of
+            # their own (MNRL needs one column layout per set) with in-batch negatives only; off by
+            # default so that the shipped model's recipe (docs/ACCURACY.md, run 3) trains as it did.
+            kept = set(zip(mined["anchor"], mined["positive"]))
+            unmined = [(a, p) for a, p in rows if (a, p) not in kept]
+            print(f"    mined {args.hard_negatives} hard negative(s) for {len(mined)} of {len(rows)} pairs in "
+                  f"{time.time() - started:.0f} s; the other {len(unmined)} "
+                  + ("train with in-batch negatives" if args.keep_unmined else "are dropped (--keep-unmined keeps them)"))
+            rows = unmined if args.keep_unmined else []
+            name = unique(path, kind + "-unmined")
+        if rows:
             datasets[name] = Dataset.from_dict({"anchor": [a for a, _ in rows], "positive": [p for _, p in rows]})
-        losses[name] = mnrl
+            losses[name] = mnrl
     if not datasets:
         raise InputError("no training data: give --pairs, --positives or --faq")
     return datasets, losses
@@ -622,7 +638,7 @@ def make_log_callback(path: Path):
     return JsonLog()
 
 
-def train(args, model, datasets, losses, evaluator, metric, work: Path, log_path: Path):
+def train(args, model, datasets, losses, evaluator, metric, work: Path, log_path: Path, base_score=None):
     from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
     from sentence_transformers.base.sampler import BatchSamplers, MultiDatasetBatchSamplers
 
@@ -663,6 +679,10 @@ def train(args, model, datasets, losses, evaluator, metric, work: Path, log_path
     best = trainer.state.best_model_checkpoint
     print(f"trained {trainer.state.global_step} steps in {elapsed:.0f} s"
           + (f"; best checkpoint {Path(best).name} ({metric} {trainer.state.best_metric:.4f})" if best else ""))
+    if best and base_score is not None and trainer.state.best_metric < base_score:
+        # The trainer only compares its own checkpoints; the base model may still be the better one.
+        print(f"warning: the best checkpoint scores below the base model ({metric} {trainer.state.best_metric:.4f} "
+              f"< {base_score:.4f}): more data, another --lr or more steps are needed before it replaces the base")
     with open(log_path, "a", encoding="utf-8") as f:
         f.write(json.dumps({"done": True, "steps": trainer.state.global_step, "train_seconds": elapsed,
                             "best_checkpoint": Path(best).name if best else None,
@@ -797,6 +817,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "files are, always)")
     p.add_argument("--hard-negatives", type=int, default=1, metavar="N",
                    help="hard negatives mined per positive pair with the base model (default 1; 0: in-batch only)")
+    p.add_argument("--keep-unmined", action="store_true",
+                   help="keep the positive pairs for which no hard negative passes the margin, with in-batch "
+                        "negatives only (default: dropped, as sentence-transformers' miner does)")
     p.add_argument("--valid-pairs", action="append", default=[], metavar="FILE[:N]",
                    help="labelled pairs for checkpoint selection (cosine Spearman; the first N pairs)")
     p.add_argument("--valid-faq-queries", type=int, default=500, metavar="N",
@@ -897,7 +920,8 @@ def run(args) -> int:
             print("base model: " + ", ".join(f"{k} {v:.4f}" for k, v in base_scores.items()))
             with open(log_path, "a", encoding="utf-8") as f:
                 f.write(json.dumps({"step": 0, "base": True, **{f"eval_{k}": v for k, v in base_scores.items()}}) + "\n")
-        train(args, model, datasets, losses, evaluator, metric, work, log_path)
+        base_score = base_scores.get(metric.removeprefix("eval_")) if evaluator is not None else None
+        train(args, model, datasets, losses, evaluator, metric, work, log_path, base_score)
         if args.check_pairs:
             score, n = pair_spearman(model, args.check_pairs, args.check_limit, spec["max_seq_len"])
             print(f"trained model (PyTorch): cosine Spearman x100 on {n} pairs of {args.check_pairs}: {score:.4f}\n"

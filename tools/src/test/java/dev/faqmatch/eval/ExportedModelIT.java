@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -50,10 +46,10 @@ class ExportedModelIT {
     void theJobScoresAnExportedRandomBertAsPyTorchDoes(boolean fp16) throws Exception {
         Assumptions.assumeTrue(Files.exists(LCQMC), "../shared/data is absent: the LCQMC test set lives beside the project");
 
-        String printed = exportRandomBert(dir.resolve("model"), fp16);
-        System.out.print(printed);
-        double difference = Double.parseDouble(find(DIFFERENCE, printed));
-        double torchSpearman = Double.parseDouble(find(SPEARMAN, printed));
+        PythonTool export = exportRandomBert(dir.resolve("model"), fp16);
+        System.out.print(export.printed());
+        double difference = export.findNumber(DIFFERENCE);
+        double torchSpearman = export.findNumber(SPEARMAN);
 
         JsonNode spec = new ObjectMapper().readTree(dir.resolve("model/model.json").toFile());
         assertThat(spec.path("pooling").asText()).isEqualTo("mean");
@@ -61,36 +57,19 @@ class ExportedModelIT {
         assertThat(spec.path("name").asText()).isEqualTo(fp16 ? "random-bert-4x768-fp16" : "random-bert-4x768");
         assertThat(difference).as("ONNX Runtime vs PyTorch, pooled").isLessThanOrEqualTo(fp16 ? 1e-2 : 1e-4);
 
-        ByteArrayOutputStream table = new ByteArrayOutputStream();
-        List<Evaluate.FileResult> results = Evaluate.run(
-                EvalOptions.parse(new String[] {"--model-dir", dir.resolve("model").toString(),
-                        "--limit", String.valueOf(PAIRS), LCQMC.toString()}),
-                new PrintStream(table, true, StandardCharsets.UTF_8));
-        System.out.print(table.toString(StandardCharsets.UTF_8));
-
-        assertThat(results.get(0).pairs()).isEqualTo(PAIRS);
+        Evaluate.FileResult job = JobScore.of(dir.resolve("model"), LCQMC, PAIRS);
+        assertThat(job.pairs()).isEqualTo(PAIRS);
         // the PyTorch figure is always fp32's, so fp16's rounding gets a little room
-        assertThat(results.get(0).cosineSpearman()).as("the job's inference vs PyTorch, same pairs")
+        assertThat(job.cosineSpearman()).as("the job's inference vs PyTorch, same pairs")
                 .isCloseTo(torchSpearman, within(fp16 ? 0.05 : 0.01));
     }
 
-    private static String exportRandomBert(Path out, boolean fp16) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(System.getProperty("export.python"), "deploy/export-model.py",
-                "--random-init", "--out", out.toString(),
+    private static PythonTool exportRandomBert(Path out, boolean fp16) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--random-init", "--out", out.toString(),
                 "--score-pairs", LCQMC.toString(), "--score-limit", String.valueOf(PAIRS)));
         if (fp16) {
-            command.add("--fp16");
+            args.add("--fp16");
         }
-        Process python = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String printed = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(python.waitFor(10, TimeUnit.MINUTES)).as("export finished").isTrue();
-        assertThat(python.exitValue()).as("export-model.py exit status; it printed:%n%s", printed).isZero();
-        return printed;
-    }
-
-    private static String find(Pattern pattern, String printed) {
-        Matcher m = pattern.matcher(printed);
-        assertThat(m.find()).as("export-model.py printed %s; it printed:%n%s", pattern, printed).isTrue();
-        return m.group(1);
+        return PythonTool.run(System.getProperty("export.python"), "deploy/export-model.py", Duration.ofMinutes(10), args);
     }
 }

@@ -6,16 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faqmatch.inference.ModelSource;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -33,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  *       and mined negatives), whose fp32 and int8 directories the job's inference code must load and
  *       score as PyTorch scored the trained model (fp32 within 0.01; int8, quantized, within 1.0);
  *   <li>the same command again, which must train the same model (the seed fixes data, order and
- *       dropout).
+ *       dropout);
+ *   <li>a second round on the first round's fp32 directory, which the tool must rebuild as it
+ *       rebuilds the bundled model, and which must start from the first round's score (with
+ *       {@code --keep-unmined}, so that the positives without a mined negative train too).
  * </ol>
  * Needs a Python with deploy/requirements-finetune.txt installed, which CI does not have: run it
  * with {@code deploy/finetune-check.sh} (or {@code -Dfinetune.python=PATH}).
@@ -48,6 +47,9 @@ class FinetunedModelIT {
     private static final Pattern BASE = Pattern.compile("base model \\(PyTorch\\): cosine Spearman x100 on \\d+ pairs of .*: (\\S+)");
     private static final Pattern TRAINED = Pattern.compile("trained model \\(PyTorch\\): cosine Spearman x100 on \\d+ pairs of .*: (\\S+)");
     private static final Pattern STEPS = Pattern.compile("trained (\\d+) steps in");
+    private static final Pattern BASE_VALID = Pattern.compile("base model: .*atec-valid_spearman_cosine (\\S+),");
+    private static final Pattern BEST_VALID = Pattern.compile("best checkpoint \\S+ \\(eval_atec-valid_spearman_cosine (\\S+)\\)");
+    private static final String BELOW_BASE = "warning: the best checkpoint scores below the base model";
 
     @TempDir
     Path dir;
@@ -61,14 +63,13 @@ class FinetunedModelIT {
         Path base = dir.resolve("bge");
         ModelSource.bundled(ModelSource.BGE_SMALL_ZH).writeDirectory(base);
 
-        String printed = fineTune(base, dir.resolve("run1"));
-        assertThat(Double.parseDouble(find(REBUILD, printed))).as("rebuilt PyTorch vs ONNX Runtime, pooled")
-                .isLessThanOrEqualTo(1e-4);
-        assertThat(Integer.parseInt(find(STEPS, printed))).isEqualTo(6);
-        assertThat(Double.parseDouble(find(BASE, printed))).as("the rebuilt model in PyTorch vs the bundled model in the job")
+        PythonTool run = fineTune(base, dir.resolve("run1"));
+        assertThat(run.findNumber(REBUILD)).as("rebuilt PyTorch vs ONNX Runtime, pooled").isLessThanOrEqualTo(1e-4);
+        assertThat(run.find(STEPS)).isEqualTo("6");
+        assertThat(run.findNumber(BASE)).as("the rebuilt model in PyTorch vs the bundled model in the job")
                 .isCloseTo(jobSpearman(base), within(0.01));
 
-        double trained = Double.parseDouble(find(TRAINED, printed));
+        double trained = run.findNumber(TRAINED);
         Path fp32 = dir.resolve("run1/fp32");
         Path int8 = dir.resolve("run1/int8");
         assertThat(jobSpearman(fp32)).as("fp32 directory in the job vs PyTorch").isCloseTo(trained, within(0.01));
@@ -79,12 +80,21 @@ class FinetunedModelIT {
         assertThat(Files.readAllLines(fp32.resolve("training-log.jsonl"))).as("loss and metric log")
                 .anyMatch(line -> line.contains("\"loss\"")).anyMatch(line -> line.contains("atec-valid_spearman_cosine"));
 
-        String again = fineTune(base, dir.resolve("run2"));
-        assertThat(find(TRAINED, again)).as("the same seed trains the same model").isEqualTo(find(TRAINED, printed));
+        PythonTool again = fineTune(base, dir.resolve("run2"));
+        assertThat(again.find(TRAINED)).as("the same seed trains the same model").isEqualTo(run.find(TRAINED));
+
+        // The tool's own output is a model directory of this project, so it is a base too (a second round).
+        PythonTool onward = fineTune(fp32, dir.resolve("run3"), "--keep-unmined");
+        assertThat(onward.findNumber(REBUILD)).as("rebuilt from the tool's own export").isLessThanOrEqualTo(1e-4);
+        assertThat(onward.findNumber(BASE)).as("the second round starts where the first ended").isCloseTo(trained, within(0.01));
+        for (PythonTool round : List.of(run, onward)) {
+            boolean below = round.findNumber(BEST_VALID) < round.findNumber(BASE_VALID);
+            assertThat(round.printed().contains(BELOW_BASE)).as("warned that the best checkpoint is below the base").isEqualTo(below);
+        }
     }
 
-    private static String fineTune(Path base, Path out) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(System.getProperty("finetune.python"), "deploy/finetune-model.py",
+    private static PythonTool fineTune(Path base, Path out, String... extra) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of(
                 "--base", base.toString(), "--out", out.resolve("fp32").toString(),
                 "--out-int8", out.resolve("int8").toString(), "--name", "finetune-check",
                 "--pairs", DATA.resolve("train/ATEC.train.data") + ":64",
@@ -94,29 +104,18 @@ class FinetunedModelIT {
                 "--valid-pairs", DATA.resolve("atec/ATEC.valid.data") + ":100", "--valid-faq-queries", "50",
                 "--max-steps", "6", "--eval-steps", "3", "--batch-size", "16", "--log-steps", "2",
                 "--check-pairs", ATEC_TEST.toString(), "--check-limit", String.valueOf(PAIRS)));
-        Process python = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String printed = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(python.waitFor(15, TimeUnit.MINUTES)).as("fine-tune finished").isTrue();
-        assertThat(python.exitValue()).as("finetune-model.py exit status; it printed:%n%s", printed).isZero();
+        args.addAll(List.of(extra));
+        PythonTool run = PythonTool.run(System.getProperty("finetune.python"), "deploy/finetune-model.py",
+                Duration.ofMinutes(15), args);
         // Progress bars redraw with carriage returns; the report lines are what a reader wants.
-        printed.lines().map(l -> l.substring(l.lastIndexOf('\r') + 1))
-                .filter(l -> l.matches("^(rebuilt|max abs|base model|trained|fp32|int8|done|  (pairs|positives|faq) ).*"))
+        run.printed().lines().map(l -> l.substring(l.lastIndexOf('\r') + 1))
+                .filter(l -> l.matches("^(rebuilt|max abs|base model|trained|fp32|int8|done|  (pairs|positives|faq) |    mined|warning).*"))
                 .forEach(System.out::println);
-        return printed;
+        return run;
     }
 
     /** Cosine Spearman x100 of a model directory on the first ATEC test pairs, through the job's inference code. */
     private static double jobSpearman(Path modelDir) throws IOException {
-        ByteArrayOutputStream table = new ByteArrayOutputStream();
-        List<Evaluate.FileResult> results = Evaluate.run(EvalOptions.parse(new String[] {"--model-dir", modelDir.toString(),
-                "--limit", String.valueOf(PAIRS), ATEC_TEST.toString()}), new PrintStream(table, true, StandardCharsets.UTF_8));
-        System.out.printf("job's inference, %s: %.4f%n", modelDir.getFileName(), results.get(0).cosineSpearman());
-        return results.get(0).cosineSpearman();
-    }
-
-    private static String find(Pattern pattern, String printed) {
-        Matcher m = pattern.matcher(printed);
-        assertThat(m.find()).as("finetune-model.py printed %s; it printed:%n%s", pattern, printed).isTrue();
-        return m.group(1);
+        return JobScore.of(modelDir, ATEC_TEST, PAIRS).cosineSpearman();
     }
 }
