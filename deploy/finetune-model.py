@@ -29,6 +29,10 @@ weights), each model.onnx + tokenizer.json + model.json, checked against PyTorch
 export-model.py checks its export, plus the sentence-transformers model (DIR/sentence-transformer)
 and the loss/metric log (DIR/training-log.jsonl).
 
+Training runs on the CPU unless --device cuda (TF32); --max-train-minutes M ends it after M minutes
+with a last evaluation, keeping the best checkpoint so far (a GPU lent for a fixed time). A trained
+sentence-transformers directory exports on its own: --base DIR --export-only --max-seq-len 512.
+
     pip install -r deploy/requirements-finetune.txt
     python3 deploy/finetune-model.py --base models/bge --rebuild-only \\
         --check-pairs ../shared/data/atec/ATEC.test.data --check-limit 0
@@ -473,6 +477,11 @@ def load_base(args, work: Path):
     transformer.tokenizer.save_pretrained(str(tokenizer_json.parent))
     if not tokenizer_json.is_file():
         raise InputError(f"--base {base} has no fast tokenizer, so no tokenizer.json can be written")
+    # save_pretrained writes the training length as tokenizer.json's truncation (and a padding rule); the job
+    # truncates at model.json's max_seq_len itself, so the shipped file carries neither, as bge's does.
+    tokenizer = json.loads(tokenizer_json.read_text(encoding="utf-8"))
+    tokenizer["truncation"] = tokenizer["padding"] = None
+    tokenizer_json.write_text(json.dumps(tokenizer, ensure_ascii=False), encoding="utf-8")
     return model, spec, tokenizer_json
 
 
@@ -638,6 +647,29 @@ def make_log_callback(path: Path):
     return JsonLog()
 
 
+def make_deadline_callback(minutes: float, select: bool):
+    from transformers import TrainerCallback
+
+    class Deadline(TrainerCallback):
+        """Ends training after a wall-clock budget (a lent GPU, a night): evaluated and checkpointed at the stop,
+        so that the best checkpoint so far is still the one kept."""
+
+        def __init__(self):
+            self.deadline = None
+
+        def on_train_begin(self, args, state, control, **kwargs):
+            self.deadline = time.time() + 60 * minutes
+
+        def on_step_end(self, args, state, control, **kwargs):
+            if time.time() >= self.deadline and not control.should_training_stop:
+                print(f"--max-train-minutes {minutes:g} reached at step {state.global_step}: stopping")
+                control.should_training_stop = True
+                control.should_evaluate = control.should_save = select
+            return control
+
+    return Deadline()
+
+
 def train(args, model, datasets, losses, evaluator, metric, work: Path, log_path: Path, base_score=None):
     from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
     from sentence_transformers.base.sampler import BatchSamplers, MultiDatasetBatchSamplers
@@ -653,7 +685,7 @@ def train(args, model, datasets, losses, evaluator, metric, work: Path, log_path
         weight_decay=0.01,
         seed=args.seed,
         data_seed=args.seed,
-        use_cpu=True,
+        use_cpu=args.device == "cpu",
         # In-batch negatives: a repeated standard question in one batch would be its own false negative.
         batch_sampler=BatchSamplers.NO_DUPLICATES,
         multi_dataset_batch_sampler=MultiDatasetBatchSamplers.PROPORTIONAL,
@@ -672,7 +704,9 @@ def train(args, model, datasets, losses, evaluator, metric, work: Path, log_path
     )
     trainer = SentenceTransformerTrainer(model=model, args=training_args, train_dataset=datasets, loss=losses,
                                          evaluator=evaluator if select else None,
-                                         callbacks=[make_log_callback(log_path)])
+                                         callbacks=[make_log_callback(log_path)]
+                                         + ([make_deadline_callback(args.max_train_minutes, select)]
+                                            if args.max_train_minutes else []))
     started = time.time()
     trainer.train()
     elapsed = time.time() - started
@@ -763,6 +797,7 @@ def write_model_dir(out: Path, spec: dict, tokenizer_json: Path, onnx_src: Path)
 def export(args, model, spec: dict, tokenizer_json: Path, work: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    model.to("cpu")  # the export and its checks run where ONNX Runtime runs
     bert = model[0].auto_model
     bert.eval()
     out_spec = {"name": args.name, "pooling": spec["pooling"], "normalize": True, "max_seq_len": int(spec["max_seq_len"]),
@@ -826,6 +861,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="valid-split FAQ paraphrases scored as retrieval at each evaluation (default 500; 0: none)")
     p.add_argument("--epochs", type=float, default=1.0)
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: --epochs decides)")
+    p.add_argument("--max-train-minutes", type=float, default=0, metavar="M",
+                   help="also stop training after M minutes, evaluating and checkpointing there (0: no limit; the "
+                        "learning-rate schedule still follows --max-steps/--epochs)")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--lr", type=float, default=2e-5)
     p.add_argument("--warmup-ratio", type=float, default=0.1)
@@ -835,6 +873,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--log-steps", type=int, default=20)
     p.add_argument("--seed", type=int, default=20261203)
     p.add_argument("--threads", type=int, default=2, help="torch and ONNX Runtime threads (default 2)")
+    p.add_argument("--device", default="cpu", help="where to train and mine: cpu (default) or cuda[:N]; loading, "
+                                                   "the checks and the export run on the CPU either way")
     p.add_argument("--check-pairs", metavar="FILE",
                    help="print the base's cosine Spearman x100 on this pair file (the rebuild's proof), and the "
                         "trained model's")
@@ -891,6 +931,10 @@ def run(args) -> int:
     import transformers
 
     torch.set_num_threads(args.threads)
+    if args.device != "cpu":
+        if not torch.cuda.is_available():
+            raise InputError(f"--device {args.device}: torch {torch.__version__} sees no CUDA device")
+        torch.set_float32_matmul_precision("high")  # TF32 matrix products: the usual fine-tuning precision
     transformers.set_seed(args.seed)
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="finetune-") as tmp:
@@ -911,6 +955,9 @@ def run(args) -> int:
             export(args, model, spec, tokenizer_json, work)
             print(f"done in {time.time() - started:.0f} s")
             return 0
+        if args.device != "cpu":
+            model.to(args.device)
+            print(f"training on {args.device}: {torch.cuda.get_device_name(args.device)}")
         held_out = held_out_keys(args.faq_paths + args.holdout_faq)
         print(f"training data ({len(held_out)} held-out FAQ paraphrases kept out):")
         datasets, losses = build_datasets(args, model, held_out)

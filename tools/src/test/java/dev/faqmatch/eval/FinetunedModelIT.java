@@ -32,7 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  *       dropout);
  *   <li>a second round on the first round's fp32 directory, which the tool must rebuild as it
  *       rebuilds the bundled model, and which must start from the first round's score (with
- *       {@code --keep-unmined}, so that the positives without a mined negative train too).
+ *       {@code --keep-unmined}, so that the positives without a mined negative train too, and a
+ *       time budget that must end it before its steps);
+ *   <li>the first round's sentence-transformers directory exported again ({@code --export-only}),
+ *       which must give the same scores and the base's tokenizer.json.
  * </ol>
  * Needs a Python with deploy/requirements-finetune.txt installed, which CI does not have: run it
  * with {@code deploy/finetune-check.sh} (or {@code -Dfinetune.python=PATH}).
@@ -80,17 +83,36 @@ class FinetunedModelIT {
         assertThat(Files.readAllLines(fp32.resolve("training-log.jsonl"))).as("loss and metric log")
                 .anyMatch(line -> line.contains("\"loss\"")).anyMatch(line -> line.contains("atec-valid_spearman_cosine"));
 
+        exportsTheSentenceTransformerAgain(fp32.resolve("sentence-transformer"), fp32, dir.resolve("reexport"), run);
+
         PythonTool again = fineTune(base, dir.resolve("run2"));
         assertThat(again.find(TRAINED)).as("the same seed trains the same model").isEqualTo(run.find(TRAINED));
 
         // The tool's own output is a model directory of this project, so it is a base too (a second round).
-        PythonTool onward = fineTune(fp32, dir.resolve("run3"), "--keep-unmined");
+        PythonTool onward = fineTune(fp32, dir.resolve("run3"), "--keep-unmined", "--max-train-minutes", "0.005");
         assertThat(onward.findNumber(REBUILD)).as("rebuilt from the tool's own export").isLessThanOrEqualTo(1e-4);
         assertThat(onward.findNumber(BASE)).as("the second round starts where the first ended").isCloseTo(trained, within(0.01));
+        assertThat(onward.printed()).as("the time budget ends training early").contains("--max-train-minutes 0.005 reached");
+        assertThat(Integer.parseInt(onward.find(STEPS))).isLessThan(6);
         for (PythonTool round : List.of(run, onward)) {
             boolean below = round.findNumber(BEST_VALID) < round.findNumber(BASE_VALID);
             assertThat(round.printed().contains(BELOW_BASE)).as("warned that the best checkpoint is below the base").isEqualTo(below);
         }
+    }
+
+    /**
+     * The trained sentence-transformers directory (what a GPU run brings back) exported on its own must
+     * give the same model directory: the same scores, and the base's tokenizer.json, not one that
+     * truncates at the training length.
+     */
+    private static void exportsTheSentenceTransformerAgain(Path trained, Path fp32, Path out, PythonTool training)
+            throws IOException, InterruptedException {
+        PythonTool.run(System.getProperty("finetune.python"), "deploy/finetune-model.py", Duration.ofMinutes(5),
+                List.of("--base", trained.toString(), "--export-only", "--max-seq-len", "512", "--out", out.toString()));
+        ObjectMapper json = new ObjectMapper();
+        assertThat(json.readTree(out.resolve("tokenizer.json").toFile()))
+                .as("tokenizer.json of the re-export").isEqualTo(json.readTree(fp32.resolve("tokenizer.json").toFile()));
+        assertThat(jobSpearman(out)).as("re-exported fp32 in the job").isCloseTo(training.findNumber(TRAINED), within(0.01));
     }
 
     private static PythonTool fineTune(Path base, Path out, String... extra) throws IOException, InterruptedException {
