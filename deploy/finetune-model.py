@@ -873,8 +873,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--log-steps", type=int, default=20)
     p.add_argument("--seed", type=int, default=20261203)
     p.add_argument("--threads", type=int, default=2, help="torch and ONNX Runtime threads (default 2)")
-    p.add_argument("--device", default="cpu", help="where to train and mine: cpu (default) or cuda[:N]; loading, "
-                                                   "the checks and the export run on the CPU either way")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
+                   help="where to train and mine (default cpu; cuda: the first visible GPU, CUDA_VISIBLE_DEVICES "
+                        "picks another); loading, the checks and the export run on the CPU either way")
     p.add_argument("--check-pairs", metavar="FILE",
                    help="print the base's cosine Spearman x100 on this pair file (the rebuild's proof), and the "
                         "trained model's")
