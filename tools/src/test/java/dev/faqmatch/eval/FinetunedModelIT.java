@@ -83,7 +83,7 @@ class FinetunedModelIT {
         assertThat(Files.readAllLines(fp32.resolve("training-log.jsonl"))).as("loss and metric log")
                 .anyMatch(line -> line.contains("\"loss\"")).anyMatch(line -> line.contains("atec-valid_spearman_cosine"));
 
-        exportsTheSentenceTransformerAgain(fp32.resolve("sentence-transformer"), fp32, dir.resolve("reexport"), run);
+        exportsTheSentenceTransformerAgain(fp32, dir.resolve("reexport"), run);
 
         PythonTool again = fineTune(base, dir.resolve("run2"));
         assertThat(again.find(TRAINED)).as("the same seed trains the same model").isEqualTo(run.find(TRAINED));
@@ -101,14 +101,14 @@ class FinetunedModelIT {
     }
 
     /**
-     * The trained sentence-transformers directory (what a GPU run brings back) exported on its own must
+     * The sentence-transformers directory of a trained fp32 directory (what a GPU run brings back), exported on its own, must
      * give the same model directory: the same scores, and the base's tokenizer.json, not one that
      * truncates at the training length.
      */
-    private static void exportsTheSentenceTransformerAgain(Path trained, Path fp32, Path out, PythonTool training)
+    private static void exportsTheSentenceTransformerAgain(Path fp32, Path out, PythonTool training)
             throws IOException, InterruptedException {
         PythonTool.run(System.getProperty("finetune.python"), "deploy/finetune-model.py", Duration.ofMinutes(5),
-                List.of("--base", trained.toString(), "--export-only", "--max-seq-len", "512", "--out", out.toString()));
+                List.of("--base", fp32.resolve("sentence-transformer").toString(), "--export-only", "--max-seq-len", "512", "--out", out.toString()));
         ObjectMapper json = new ObjectMapper();
         assertThat(json.readTree(out.resolve("tokenizer.json").toFile()))
                 .as("tokenizer.json of the re-export").isEqualTo(json.readTree(fp32.resolve("tokenizer.json").toFile()));
