@@ -29,6 +29,11 @@ weights), each model.onnx + tokenizer.json + model.json, checked against PyTorch
 export-model.py checks its export, plus the sentence-transformers model (DIR/sentence-transformer)
 and the loss/metric log (DIR/training-log.jsonl).
 
+Weight-space interpolation (WiSE-FT, Wortsman et al. 2022): --interpolate 0.6,0.8,1 sets the weights
+to base + a * (trained - base) for each a (1 is the trained model, values above 1 extrapolate), scores
+each on the selection metric and keeps the best; it trades how far the fine-tune moved against what
+the base knew. --interpolate-from DIR names the reference (needed with --export-only).
+
 Training runs on the CPU unless --device cuda (TF32); --max-train-minutes M ends it after M minutes
 with a last evaluation, keeping the best checkpoint so far (a GPU lent for a fixed time). A trained
 sentence-transformers directory exports on its own: --base DIR --export-only --max-seq-len 512.
@@ -724,6 +729,49 @@ def train(args, model, datasets, losses, evaluator, metric, work: Path, log_path
     return model
 
 
+# ---------------------------------------------------------------- interpolation
+
+def state_snapshot(model) -> dict:
+    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+
+
+def load_reference(args, work: Path) -> dict:
+    """The --interpolate-from model's weights, loaded (and checked) as a --base is."""
+    reference_args = argparse.Namespace(**{**vars(args), "base": args.interpolate_from})
+    print(f"interpolation reference: {args.interpolate_from}")
+    model, _, _ = load_base(reference_args, work / "interpolate-from")
+    return state_snapshot(model)
+
+
+def interpolate(args, model, reference: dict, evaluator, metric: str | None, log_path: Path) -> float:
+    """Sets the model's weights to reference + a * (model - reference) for the best a of --interpolate."""
+    model.to("cpu")
+    trained = state_snapshot(model)
+    mismatched = sorted(set(trained) ^ set(reference)) or [k for k in trained if trained[k].shape != reference[k].shape]
+    if mismatched:
+        raise InputError(f"the interpolation reference is not the same architecture as the model (first difference: "
+                         f"{mismatched[0]}); --interpolate-from must be the model that was fine-tuned")
+
+    def mix(alpha: float) -> dict:
+        return {k: reference[k] + alpha * (v - reference[k]) if v.is_floating_point() else v for k, v in trained.items()}
+
+    scores = {}
+    if len(args.interpolate) > 1:
+        for alpha in args.interpolate:
+            model.load_state_dict(mix(alpha))
+            result = evaluator(model)
+            scores[alpha] = result[metric.removeprefix("eval_")]
+            print(f"interpolated a={alpha:g}: " + ", ".join(f"{k} {v:.4f}" for k, v in result.items()))
+            with open(log_path, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"interpolate": alpha, **{f"eval_{k}": v for k, v in result.items()}}) + "\n")
+    chosen = max(args.interpolate, key=lambda a: scores.get(a, 0.0))  # the first of equals
+    model.load_state_dict(mix(chosen))
+    print(f"interpolation: a={chosen:g}" + (f" kept ({metric} {scores[chosen]:.4f})" if scores else ""))
+    with open(log_path, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"interpolated": chosen, "metric": metric if scores else None}) + "\n")
+    return chosen
+
+
 # ---------------------------------------------------------------- export
 
 class LastHiddenState:
@@ -876,6 +924,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
                    help="where to train and mine (default cpu; cuda: the first visible GPU, CUDA_VISIBLE_DEVICES "
                         "picks another); loading, the checks and the export run on the CPU either way")
+    p.add_argument("--interpolate", type=alpha_list, metavar="A[,A...]",
+                   help="weights = reference + A * (trained - reference) (WiSE-FT); with several values the best on "
+                        "the selection metric is kept (1: the trained model; above 1 extrapolates)")
+    p.add_argument("--interpolate-from", metavar="DIR",
+                   help="the reference of --interpolate (default: --base; required with --export-only)")
     p.add_argument("--check-pairs", metavar="FILE",
                    help="print the base's cosine Spearman x100 on this pair file (the rebuild's proof), and the "
                         "trained model's")
@@ -901,7 +954,24 @@ def parse_args(argv=None) -> argparse.Namespace:
         args.name = Path(args.out).name
     if args.batch_size < 2:
         p.error("--batch-size must be at least 2 (in-batch negatives)")
+    if args.interpolate_from and not args.interpolate:
+        p.error("--interpolate-from needs --interpolate")
+    if args.interpolate and args.export_only and not args.interpolate_from:
+        p.error("--interpolate with --export-only needs --interpolate-from (the model --base was fine-tuned from)")
+    if args.interpolate and len(args.interpolate) > 1 and not (
+            args.valid_pairs or ((args.faq_paths or args.holdout_faq) and args.valid_faq_queries)):
+        p.error("--interpolate with several values needs --valid-pairs (or --faq) to choose between them")
     return args
+
+
+def alpha_list(text: str) -> list[float]:
+    try:
+        alphas = [float(a) for a in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected numbers separated by commas, e.g. 0.6,0.8,1")
+    if len(set(alphas)) != len(alphas):
+        raise argparse.ArgumentTypeError(f"{text!r}: a value is repeated")
+    return alphas
 
 
 def main(argv=None) -> int:
@@ -916,6 +986,14 @@ def main(argv=None) -> int:
         return 2
 
 
+def print_check(args, model, spec: dict, what: str, exported: bool = True) -> None:
+    if args.check_pairs:
+        score, n = pair_spearman(model, args.check_pairs, args.check_limit, spec["max_seq_len"])
+        print(f"{what} model (PyTorch): cosine Spearman x100 on {n} pairs of {args.check_pairs}: {score:.4f}"
+              + (f"\n  deploy/eval.sh --model-dir {args.out} --limit {args.check_limit} {args.check_pairs} "
+                 "must print the same" if exported else ""))
+
+
 def check_inputs_exist(args) -> None:
     """Before the minutes of loading and checking the base: a missing data file fails at once."""
     for spec in args.pairs + args.positives + args.faq + args.valid_pairs + args.holdout_faq:
@@ -924,6 +1002,8 @@ def check_inputs_exist(args) -> None:
             raise InputError(f"{path}: no such file")
     if args.check_pairs and not Path(args.check_pairs).is_file():
         raise InputError(f"{args.check_pairs}: no such file")
+    if args.interpolate_from and not Path(args.interpolate_from).is_dir():
+        raise InputError(f"--interpolate-from {args.interpolate_from}: no such directory")
 
 
 def run(args) -> int:
@@ -953,9 +1033,15 @@ def run(args) -> int:
         if args.max_seq_len:
             spec["max_seq_len"] = args.max_seq_len
         if args.export_only:
+            if args.interpolate:
+                evaluator, metric = build_evaluator(args, spec["max_seq_len"])
+                interpolate(args, model, load_reference(args, work), evaluator, metric, log_path)
+                print_check(args, model, spec, "interpolated")
             export(args, model, spec, tokenizer_json, work)
             print(f"done in {time.time() - started:.0f} s")
             return 0
+        # The base's weights, before training moves them (the default reference of --interpolate).
+        reference = state_snapshot(model) if args.interpolate and not args.interpolate_from else None
         if args.device != "cpu":
             model.to(args.device)
             print(f"training on {args.device}: {torch.cuda.get_device_name(args.device)}")
@@ -970,11 +1056,11 @@ def run(args) -> int:
                 f.write(json.dumps({"step": 0, "base": True, **{f"eval_{k}": v for k, v in base_scores.items()}}) + "\n")
         base_score = base_scores.get(metric.removeprefix("eval_")) if evaluator is not None else None
         train(args, model, datasets, losses, evaluator, metric, work, log_path, base_score)
-        if args.check_pairs:
-            score, n = pair_spearman(model, args.check_pairs, args.check_limit, spec["max_seq_len"])
-            print(f"trained model (PyTorch): cosine Spearman x100 on {n} pairs of {args.check_pairs}: {score:.4f}\n"
-                  f"  deploy/eval.sh --model-dir {args.out} --limit {args.check_limit} {args.check_pairs} "
-                  "must print the same")
+        print_check(args, model, spec, "trained", exported=not args.interpolate)
+        if args.interpolate:
+            interpolate(args, model, reference if reference is not None else load_reference(args, work),
+                        evaluator, metric, log_path)
+            print_check(args, model, spec, "interpolated")
         export(args, model, spec, tokenizer_json, work)
     print(f"done in {time.time() - started:.0f} s")
     return 0

@@ -35,7 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  *       {@code --keep-unmined}, so that the positives without a mined negative train too, and a
  *       time budget that must end it before its steps);
  *   <li>the first round's sentence-transformers directory exported again ({@code --export-only}),
- *       which must give the same scores and the base's tokenizer.json.
+ *       which must give the same scores and the base's tokenizer.json;
+ *   <li>the same directory interpolated with the bundled model ({@code --interpolate 0,0.5,1}):
+ *       a=0 must score as the base, a=1 as the trained model, the best must be kept and the job
+ *       must score the export as PyTorch scored the interpolated model.
  * </ol>
  * Needs a Python with deploy/requirements-finetune.txt installed, which CI does not have: run it
  * with {@code deploy/finetune-check.sh} (or {@code -Dfinetune.python=PATH}).
@@ -84,6 +87,7 @@ class FinetunedModelIT {
                 .anyMatch(line -> line.contains("\"loss\"")).anyMatch(line -> line.contains("atec-valid_spearman_cosine"));
 
         exportsTheSentenceTransformerAgain(fp32, dir.resolve("reexport"), run);
+        interpolatesBetweenTheBaseAndTheFineTune(base, fp32, dir.resolve("interpolated"), run);
 
         PythonTool again = fineTune(base, dir.resolve("run2"));
         assertThat(again.find(TRAINED)).as("the same seed trains the same model").isEqualTo(run.find(TRAINED));
@@ -113,6 +117,31 @@ class FinetunedModelIT {
         assertThat(json.readTree(out.resolve("tokenizer.json").toFile()))
                 .as("tokenizer.json of the re-export").isEqualTo(json.readTree(fp32.resolve("tokenizer.json").toFile()));
         assertThat(jobSpearman(out)).as("re-exported fp32 in the job").isCloseTo(training.findNumber(TRAINED), within(0.01));
+    }
+
+    /**
+     * WiSE-FT between the base and round 1: the end points must be the two models the tool already scored, the best
+     * of the three on ATEC valid is the one exported.
+     */
+    private static void interpolatesBetweenTheBaseAndTheFineTune(Path base, Path fp32, Path out, PythonTool training)
+            throws IOException, InterruptedException {
+        PythonTool run = PythonTool.run(System.getProperty("finetune.python"), "deploy/finetune-model.py", Duration.ofMinutes(5),
+                List.of("--base", fp32.resolve("sentence-transformer").toString(), "--export-only", "--max-seq-len", "512",
+                        "--interpolate-from", base.toString(), "--interpolate", "0,0.5,1",
+                        "--valid-pairs", DATA.resolve("atec/ATEC.valid.data") + ":100",
+                        "--check-pairs", ATEC_TEST.toString(), "--check-limit", String.valueOf(PAIRS), "--out", out.toString()));
+        List<Double> alphas = List.of(0.0, 0.5, 1.0);
+        List<Double> valid = new ArrayList<>();
+        for (String a : List.of("0", "0.5", "1")) {
+            valid.add(run.findNumber(Pattern.compile("interpolated a=" + Pattern.quote(a) + ": .*atec-valid_spearman_cosine ([0-9.]+)")));
+        }
+        assertThat(valid.get(0)).as("a=0 is the base").isCloseTo(training.findNumber(BASE_VALID), within(1.5e-4));
+        assertThat(valid.get(2)).as("a=1 is the trained model").isCloseTo(training.findNumber(BEST_VALID), within(1.5e-4));
+        double kept = Double.parseDouble(run.find(Pattern.compile("interpolation: a=(\\S+) kept")));
+        assertThat(valid.get(alphas.indexOf(kept))).as("the best a is kept").isEqualTo(valid.stream().max(Double::compare).orElseThrow());
+        assertThat(jobSpearman(out)).as("interpolated fp32 in the job vs PyTorch")
+                .isCloseTo(run.findNumber(Pattern.compile("interpolated model \\(PyTorch\\): cosine Spearman x100 on \\d+ pairs of .*: (\\S+)")),
+                        within(0.01));
     }
 
     private static PythonTool fineTune(Path base, Path out, String... extra) throws IOException, InterruptedException {
