@@ -931,7 +931,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="the reference of --interpolate (default: --base; required with --export-only)")
     p.add_argument("--check-pairs", metavar="FILE",
                    help="print the base's cosine Spearman x100 on this pair file (the rebuild's proof), and the "
-                        "trained model's")
+                        "trained (and interpolated) model's")
     p.add_argument("--check-limit", type=int, default=2000, metavar="N", help="pairs of --check-pairs (0: all)")
     p.add_argument("--rebuild-only", action="store_true", help="load and check the base, then stop")
     p.add_argument("--export-only", action="store_true",
