@@ -45,7 +45,7 @@ sentence-transformers directory exports on its own: --base DIR --export-only --m
         --pairs ../shared/data/train/ATEC.train.data:20000 --pairs ../shared/data/train/STS-B.train.noeval.data \\
         --positives ../shared/data/train/ATEC.train.data --faq ../shared/data/faq/unionpay_faq.jsonl \\
         --holdout-faq ../shared/data/faq/jiningbank_faq.jsonl \\
-        --valid-pairs ../shared/data/atec/ATEC.valid.data:2000 --epochs 1 --name my-finance-model
+        --valid-pairs ../shared/data/atec/ATEC.valid.data --epochs 1 --name my-finance-model
     python3 deploy/finetune-model.py --write-split /tmp/split --holdout-faq ../shared/data/faq/unionpay_faq.jsonl
 """
 
