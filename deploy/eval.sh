@@ -7,7 +7,8 @@
 #   deploy/eval.sh --json out.json my-pairs.tsv      # your files: text1<TAB>text2<TAB>label, or CLUE JSON lines
 #   deploy/eval.sh --model-dir models/finance ../shared/data/atec/ATEC.test.data
 #   deploy/eval.sh --limit 500 ../shared/data/lcqmc/LCQMC.test.data   # a quick look
-# Options: --model-dir DIR, --model NAME (a bundled model), --threads N, --sessions N, --batch N, --retrieval, --limit N, --json FILE.
+# Options: --model-dir DIR, --model NAME (a bundled model), --threads N, --sessions N, --batch N, --retrieval, --limit N, --json FILE,
+# --misses FILE (with --retrieval: the queries whose first result is not a hit, as JSON lines).
 set -euo pipefail
 caller=$PWD
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ args=()
 files=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --model-dir|--json)
+    --model-dir|--json|--misses)
       [[ $# -ge 2 ]] || die "$1 needs a value"
       args+=("$1" "$(absolute "$2")"); shift 2 ;;
     --model|--threads|--sessions|--batch|--limit)

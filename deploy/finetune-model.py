@@ -339,6 +339,9 @@ def ort_session(onnx_path: Path, threads: int):
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
+    # As the job's sessions (OrtSessions.X64_QUANT_PRECISION): int8 products exact on CPUs without VNNI too,
+    # so that the int8 check sees what the job computes on any CPU.
+    options.add_session_config_entry("session.x64quantprecision", "1")
     return ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
 
 

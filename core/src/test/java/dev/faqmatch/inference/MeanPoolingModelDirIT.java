@@ -3,12 +3,8 @@ package dev.faqmatch.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -117,138 +113,24 @@ class MeanPoolingModelDirIT {
         return v;
     }
 
-    // ---- an ONNX ModelProto in protobuf wire format (field numbers from onnx.proto) ----
-
-    private static final int FLOAT = 1;
-    private static final int INT64 = 7;
-
     /** last_hidden_state = Gather(E, input_ids) + Gather(T, token_type_ids) + Unsqueeze(Cast(attention_mask), 2) * M. */
     static byte[] meanTestGraph(float[][] tokens, float[][] types, float[] mask) {
-        Proto graph = new Proto()
-                .message(1, node("Gather", List.of("token_table", "input_ids"), "tok"))
-                .message(1, node("Gather", List.of("type_table", "token_type_ids"), "typ"))
-                .message(1, node("Add", List.of("tok", "typ"), "emb"))
-                .message(1, node("Cast", List.of("attention_mask"), "mask_f").message(5, intAttribute("to", FLOAT)))
-                .message(1, node("Unsqueeze", List.of("mask_f", "axis2"), "mask_3d"))
-                .message(1, node("Mul", List.of("mask_3d", "mask_vector"), "mask_emb"))
-                .message(1, node("Add", List.of("emb", "mask_emb"), "last_hidden_state"))
-                .string(2, "toy-mean")
-                .message(5, floatTensor("token_table", tokens))
-                .message(5, floatTensor("type_table", types))
-                .message(5, floatTensor("mask_vector", new float[][] {mask}).reshape(mask.length))
-                .message(5, int64Tensor("axis2", 2))
-                .message(11, valueInfo("input_ids", INT64, "batch", "sequence"))
-                .message(11, valueInfo("attention_mask", INT64, "batch", "sequence"))
-                .message(11, valueInfo("token_type_ids", INT64, "batch", "sequence"))
-                .message(12, valueInfo("last_hidden_state", FLOAT, "batch", "sequence", mask.length));
-        return new Proto()
-                .varint(1, 8) // IR version 8 (ONNX 1.10+)
-                .string(2, "faq-matcher test")
-                .message(7, graph)
-                .message(8, new Proto().string(1, "").varint(2, 14)) // opset 14
-                .bytes();
-    }
-
-    private static Proto node(String op, List<String> inputs, String output) {
-        Proto node = new Proto();
-        for (String in : inputs) {
-            node.string(1, in);
-        }
-        return node.string(2, output).string(3, output).string(4, op);
-    }
-
-    private static Proto intAttribute(String name, long value) {
-        return new Proto().string(1, name).varint(3, value).varint(20, 2); // type INT
-    }
-
-    private static TensorProto floatTensor(String name, float[][] rows) {
-        ByteBuffer raw = ByteBuffer.allocate(rows.length * rows[0].length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float[] row : rows) {
-            for (float x : row) {
-                raw.putFloat(x);
-            }
-        }
-        return new TensorProto(name, FLOAT, raw.array(), rows.length, rows[0].length);
-    }
-
-    private static TensorProto int64Tensor(String name, long value) {
-        byte[] raw = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
-        return new TensorProto(name, INT64, raw, 1);
-    }
-
-    private static Proto valueInfo(String name, int elementType, Object... dims) {
-        Proto shape = new Proto();
-        for (Object dim : dims) {
-            shape.message(1, dim instanceof String s ? new Proto().string(2, s) : new Proto().varint(1, (Integer) dim));
-        }
-        Proto tensorType = new Proto().varint(1, elementType).message(2, shape);
-        return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
-    }
-
-    /** A TensorProto whose dims can still be changed before it is written. */
-    private static final class TensorProto extends Proto {
-        private final String name;
-        private final int type;
-        private final byte[] raw;
-        private long[] dims;
-
-        TensorProto(String name, int type, byte[] raw, long... dims) {
-            this.name = name;
-            this.type = type;
-            this.raw = raw;
-            this.dims = dims;
-        }
-
-        TensorProto reshape(long... newDims) {
-            this.dims = newDims;
-            return this;
-        }
-
-        @Override
-        byte[] bytes() {
-            Proto p = new Proto();
-            for (long d : dims) {
-                p.varint(1, d);
-            }
-            return p.varint(2, type).string(8, name).raw(9, raw).bytes();
-        }
-    }
-
-    /** Protobuf fields in wire format: varints and length-delimited values only. */
-    private static class Proto {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        Proto varint(int field, long value) {
-            writeVarint((long) field << 3);
-            writeVarint(value);
-            return this;
-        }
-
-        Proto string(int field, String value) {
-            return raw(field, value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        Proto message(int field, Proto message) {
-            return raw(field, message.bytes());
-        }
-
-        Proto raw(int field, byte[] value) {
-            writeVarint(((long) field << 3) | 2);
-            writeVarint(value.length);
-            out.writeBytes(value);
-            return this;
-        }
-
-        byte[] bytes() {
-            return out.toByteArray();
-        }
-
-        private void writeVarint(long value) {
-            while ((value & ~0x7FL) != 0) {
-                out.write((int) ((value & 0x7F) | 0x80));
-                value >>>= 7;
-            }
-            out.write((int) value);
-        }
+        return new OnnxGraph("toy-mean")
+                .node("Gather", List.of("token_table", "input_ids"), "tok")
+                .node("Gather", List.of("type_table", "token_type_ids"), "typ")
+                .node("Add", List.of("tok", "typ"), "emb")
+                .node("Cast", List.of("attention_mask"), "mask_f", OnnxGraph.intAttribute("to", OnnxGraph.FLOAT))
+                .node("Unsqueeze", List.of("mask_f", "axis2"), "mask_3d")
+                .node("Mul", List.of("mask_3d", "mask_vector"), "mask_emb")
+                .node("Add", List.of("emb", "mask_emb"), "last_hidden_state")
+                .initializer(OnnxGraph.floatTensor("token_table", tokens))
+                .initializer(OnnxGraph.floatTensor("type_table", types))
+                .initializer(OnnxGraph.floatTensor("mask_vector", mask))
+                .initializer(OnnxGraph.int64Tensor("axis2", 2))
+                .input("input_ids", OnnxGraph.INT64, "batch", "sequence")
+                .input("attention_mask", OnnxGraph.INT64, "batch", "sequence")
+                .input("token_type_ids", OnnxGraph.INT64, "batch", "sequence")
+                .output("last_hidden_state", OnnxGraph.FLOAT, "batch", "sequence", mask.length)
+                .model();
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The evaluation tool's command line, parsed and checked. */
 record EvalOptions(String modelDir, String modelName, int threads, int sessions, int batch, boolean retrieval, int limit, Path json,
-        List<Path> files) {
+        Path misses, List<Path> files) {
 
     static EvalOptions parse(String[] args) {
         String modelDir = null;
@@ -18,6 +18,7 @@ record EvalOptions(String modelDir, String modelName, int threads, int sessions,
         boolean retrieval = false;
         int limit = Integer.MAX_VALUE;
         Path json = null;
+        Path misses = null;
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -29,6 +30,7 @@ record EvalOptions(String modelDir, String modelName, int threads, int sessions,
                 case "--batch" -> batch = positive(args, ++i, arg);
                 case "--limit" -> limit = positive(args, ++i, arg);
                 case "--json" -> json = Path.of(value(args, ++i, arg));
+                case "--misses" -> misses = Path.of(value(args, ++i, arg));
                 case "--retrieval" -> retrieval = true;
                 default -> {
                     if (arg.startsWith("--")) {
@@ -41,8 +43,12 @@ record EvalOptions(String modelDir, String modelName, int threads, int sessions,
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no pair file given");
         }
+        if (misses != null && !retrieval) {
+            throw new IllegalArgumentException("--misses lists the retrieval misses: add --retrieval");
+        }
         sessions = sessions < 0 ? threads : Math.min(sessions, threads);
-        return new EvalOptions(modelDir, modelName, threads, sessions, batch, retrieval, limit, json, List.copyOf(files));
+        return new EvalOptions(modelDir, modelName, threads, sessions, batch, retrieval, limit, json, misses,
+                List.copyOf(files));
     }
 
     private static String value(String[] args, int i, String option) {
@@ -81,6 +87,7 @@ record EvalOptions(String modelDir, String modelName, int threads, int sessions,
               --retrieval        also FAQ-retrieval metrics on files with 0/1 labels
               --limit N          only the first N pairs of each file
               --json FILE        also write the results as JSON
+              --misses FILE      with --retrieval: each query whose first result is not a hit, as JSON lines
             """;
 
     static String usage() {

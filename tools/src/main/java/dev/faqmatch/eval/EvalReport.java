@@ -8,6 +8,8 @@ import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.inference.ModelSpec;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,16 +36,20 @@ final class EvalReport {
             out.println();
             out.println("FAQ retrieval (bank: first texts of the positive pairs; queries: their second texts):");
             out.println();
-            out.println("| file | bank | queries | recall@1 | recall@5 | MRR@10 | seconds |");
-            out.println("|---|---:|---:|---:|---:|---:|---:|");
+            out.println("| file | bank | queries | recall@1 | recall@5 | MRR@10 | misses | first labelled negative | seconds |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (Evaluate.FileResult r : results) {
                 RetrievalEval.Result q = r.retrieval();
                 if (q != null) {
-                    out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %.1f |%n", label(r.file()), q.bank(),
-                            q.queries(), fmt(x100(q.recallAt1())), fmt(x100(q.recallAt5())), fmt(x100(q.mrrAt10())),
-                            r.retrievalSeconds());
+                    out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %d | %d | %.1f |%n", label(r.file()),
+                            q.bank(), q.queries(), fmt(x100(q.recallAt1())), fmt(x100(q.recallAt5())),
+                            fmt(x100(q.mrrAt10())), q.misses().size(), q.missesLabelledNegative(), r.retrievalSeconds());
                 }
             }
+            out.println();
+            out.println("misses: queries whose first result is not a text the file pairs with them as a paraphrase;"
+                    + " first labelled negative: those whose first result the file labels 0 with the query (the rest"
+                    + " are pairs the file does not label, which may be paraphrases)");
         }
     }
 
@@ -97,6 +103,8 @@ final class EvalReport {
                         .put("recall_at_1", x100(q.recallAt1()))
                         .put("recall_at_5", x100(q.recallAt5()))
                         .put("mrr_at_10", x100(q.mrrAt10()))
+                        .put("misses", q.misses().size())
+                        .put("misses_first_labelled_negative", q.missesLabelledNegative())
                         .put("seconds", r.retrievalSeconds());
             }
         }
@@ -105,6 +113,44 @@ final class EvalReport {
             Files.createDirectories(parent);
         }
         mapper.writeValue(options.json().toFile(), root);
+    }
+
+    /**
+     * The retrieval misses of every file, one JSON object a line in the file's order: {@code file},
+     * {@code query}, {@code first} (the bank text ranked first), {@code first_score},
+     * {@code first_labelled} ({@code negative} when the file labels that pair 0, else {@code unlabelled}),
+     * {@code expected} (the texts the file pairs with the query) and {@code expected_rank} (null
+     * beyond the search depth).
+     */
+    static void writeMisses(Path target, List<Evaluate.FileResult> results) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+            for (Evaluate.FileResult r : results) {
+                if (r.retrieval() == null) {
+                    continue;
+                }
+                for (RetrievalEval.Miss m : r.retrieval().misses()) {
+                    ObjectNode line = mapper.createObjectNode()
+                            .put("file", r.file().toString())
+                            .put("query", m.query())
+                            .put("first", m.first())
+                            .put("first_score", m.firstScore())
+                            .put("first_labelled", m.firstLabelledNegative() ? "negative" : "unlabelled");
+                    m.expected().forEach(line.putArray("expected")::add);
+                    if (m.expectedRank() == 0) {
+                        line.putNull("expected_rank");
+                    } else {
+                        line.put("expected_rank", m.expectedRank());
+                    }
+                    w.write(mapper.writeValueAsString(line));
+                    w.write('\n');
+                }
+            }
+        }
     }
 
     /** NaN (a constant column) becomes null: JSON has no NaN. */

@@ -88,6 +88,11 @@ public final class Evaluate {
                 out.println();
                 out.println("JSON written to " + options.json());
             }
+            if (options.misses() != null) {
+                EvalReport.writeMisses(options.misses(), results);
+                out.println();
+                out.println("Retrieval misses written to " + options.misses());
+            }
             return results;
         } finally {
             for (Embedder e : embedders) {

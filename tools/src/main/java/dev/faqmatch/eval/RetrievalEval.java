@@ -17,8 +17,14 @@ import java.util.stream.IntStream;
  * FAQ retrieval from a paraphrase file, searched through the job's own {@link FaqIndex}: the
  * distinct first texts of the positive pairs form the bank, and each distinct second text asks
  * it. A hit is any bank text paired positively with the query, or the query's own text should it
- * also be in the bank (a verbatim question must find its own FAQ). Negative pairs take no part:
- * their texts would only be distractors that no query is meant to find.
+ * also be in the bank (a verbatim question must find its own FAQ). Negative pairs add no bank
+ * text (their texts would only be distractors that no query is meant to find); they serve to tell
+ * the misses apart.
+ *
+ * <p>A miss is a query whose first result is not a hit. Paraphrase files label only some pairs, so
+ * a first result that the file never pairs with the query may still be a paraphrase of it: each
+ * miss says whether the file labels that pair as a non-paraphrase ({@link Miss#firstLabelledNegative}),
+ * which is the only kind of miss the labels prove wrong.
  */
 public final class RetrievalEval {
     /** Depth of the search; MRR counts a hit below it as 0, as MRR@10 does in retrieval benchmarks. */
@@ -30,8 +36,26 @@ public final class RetrievalEval {
      * @param recallAt1 share of queries whose first result is a hit
      * @param recallAt5 share of queries with a hit among the first five
      * @param mrrAt10 mean of 1/rank of the first hit, 0 when none is in the first ten
+     * @param misses the queries whose first result is not a hit, in the file's order
      */
-    public record Result(int bank, int queries, double recallAt1, double recallAt5, double mrrAt10) {}
+    public record Result(int bank, int queries, double recallAt1, double recallAt5, double mrrAt10, List<Miss> misses) {
+        /** Misses whose first result the file labels as not a paraphrase of the query. */
+        public long missesLabelledNegative() {
+            return misses.stream().filter(Miss::firstLabelledNegative).count();
+        }
+    }
+
+    /**
+     * @param query the query text
+     * @param first the bank text ranked first
+     * @param firstScore its cosine similarity to the query
+     * @param firstLabelledNegative whether the file pairs {@code first} with the query under label 0
+     *     (false: the file says nothing about the pair)
+     * @param expected the bank texts the file pairs positively with the query
+     * @param expectedRank 1-based rank of the best-ranked of them, 0 when none is within {@link #DEPTH}
+     */
+    public record Miss(String query, String first, double firstScore, boolean firstLabelledNegative,
+            List<String> expected, int expectedRank) {}
 
     private RetrievalEval() {}
 
@@ -56,10 +80,14 @@ public final class RetrievalEval {
         }
         Set<String> bankTexts = new LinkedHashSet<>();
         Map<String, Set<String>> relevant = new LinkedHashMap<>();
+        Set<List<String>> negative = new HashSet<>();
         for (PairFile.Pair p : pairs) {
             if (p.label() == 1) {
                 bankTexts.add(p.text1());
-                relevant.computeIfAbsent(p.text2(), q -> new HashSet<>(Set.of(q))).add(p.text1());
+                relevant.computeIfAbsent(p.text2(), q -> new LinkedHashSet<>(Set.of(q))).add(p.text1());
+            } else {
+                negative.add(List.of(p.text1(), p.text2()));
+                negative.add(List.of(p.text2(), p.text1()));
             }
         }
         List<FaqEntry> entries = new ArrayList<>(bankTexts.size());
@@ -75,10 +103,25 @@ public final class RetrievalEval {
         for (int i = 0; i < queryVectors.length; i++) {
             queryVectors[i] = vectors.apply(queries.get(i).getKey());
         }
-        // 1-based rank of the first hit, 0 for none within DEPTH; the index is thread-safe.
-        int[] ranks = IntStream.range(0, queries.size()).parallel()
-                .map(i -> firstHit(index.topK(queryVectors[i], DEPTH), queries.get(i).getValue()))
-                .toArray();
+        // The index is thread-safe.
+        List<List<ScoredFaq>> results = IntStream.range(0, queries.size()).parallel()
+                .mapToObj(i -> index.topK(queryVectors[i], DEPTH))
+                .toList();
+        // 1-based rank of the first hit, 0 for none within DEPTH.
+        int[] ranks = new int[queries.size()];
+        List<Miss> misses = new ArrayList<>();
+        for (int i = 0; i < ranks.length; i++) {
+            String query = queries.get(i).getKey();
+            Set<String> hits = queries.get(i).getValue();
+            List<ScoredFaq> found = results.get(i);
+            ranks[i] = firstHit(found, hits);
+            if (ranks[i] != 1 && !found.isEmpty()) {
+                String first = found.get(0).entry().question();
+                List<String> expected = hits.stream().filter(h -> !h.equals(query)).toList();
+                misses.add(new Miss(query, first, found.get(0).score(), negative.contains(List.of(query, first)),
+                        expected, ranks[i]));
+            }
+        }
         int at1 = 0;
         int at5 = 0;
         double reciprocal = 0;
@@ -91,7 +134,7 @@ public final class RetrievalEval {
             reciprocal += 1.0 / rank;
         }
         int n = ranks.length;
-        return new Result(index.size(), n, (double) at1 / n, (double) at5 / n, reciprocal / n);
+        return new Result(index.size(), n, (double) at1 / n, (double) at5 / n, reciprocal / n, List.copyOf(misses));
     }
 
     private static int firstHit(List<ScoredFaq> results, Set<String> hits) {

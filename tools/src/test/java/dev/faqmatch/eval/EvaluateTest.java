@@ -56,6 +56,8 @@ class EvaluateTest {
                 .hasMessageContaining("--threads needs a value");
         assertThatThrownBy(() -> EvalOptions.parse(new String[] {"--fast", "x"}))
                 .hasMessageContaining("unknown option --fast");
+        assertThatThrownBy(() -> EvalOptions.parse(new String[] {"--misses", "m.jsonl", "x"}))
+                .hasMessageContaining("--misses lists the retrieval misses: add --retrieval");
     }
 
     @Test
@@ -75,10 +77,11 @@ class EvaluateTest {
                 信用卡逾期会影响征信吗\t我想开通花呗\t0
                 """);
         Path json = dir.resolve("out/result.json");
+        Path misses = dir.resolve("out/misses.jsonl");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<Evaluate.FileResult> results = Evaluate.run(
                 EvalOptions.parse(new String[] {"--threads", "2", "--batch", "4", "--retrieval", "--json",
-                        json.toString(), pairs.toString()}),
+                        json.toString(), "--misses", misses.toString(), pairs.toString()}),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         Evaluate.FileResult r = results.get(0);
@@ -97,7 +100,8 @@ class EvaluateTest {
         String table = printed.toString(StandardCharsets.UTF_8);
         assertThat(table).contains(ModelSource.BUNDLED.get(0)).contains("max_seq_len 512")
                 .contains("| " + dir.getFileName() + "/finance.data | 6 | 87.83 |")
-                .contains("| recall@1 | recall@5 | MRR@10 |");
+                .contains("| recall@1 | recall@5 | MRR@10 | misses | first labelled negative |")
+                .contains("| 3 | 3 | 100.00 | 100.00 | 100.00 | 0 | 0 |");
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertThat(root.path("model").path("name").asText()).isEqualTo(ModelSource.BUNDLED.get(0));
         assertThat(root.path("model").path("max_seq_len").asInt()).isEqualTo(512);
@@ -105,5 +109,36 @@ class EvaluateTest {
         assertThat(file.path("pairs").asInt()).isEqualTo(6);
         assertThat(file.path("cosine_spearman").asDouble()).isCloseTo(87.83, within(0.01));
         assertThat(file.path("retrieval").path("recall_at_1").asDouble()).isEqualTo(100.0);
+        assertThat(file.path("retrieval").path("misses").asInt()).isZero();
+        // every query found its paraphrase first: the misses file exists and is empty
+        assertThat(Files.readString(misses)).isEmpty();
+    }
+
+    @Test
+    void writesEachMissAsAJsonLine(@TempDir Path dir) throws IOException {
+        RetrievalEval.Result retrieval = new RetrievalEval.Result(3, 3, 1 / 3.0, 2 / 3.0, 0.5, List.of(
+                new RetrievalEval.Miss("借呗怎么还", "借呗能提前还吗", 0.91, true, List.of("借呗如何还款"), 2),
+                new RetrievalEval.Miss("花呗冻结了", "花呗被冻结怎么办", 0.88, false, List.of("花呗用不了", "花呗被锁"), 0)));
+        Path file = Path.of("atec/ATEC.test.data");
+        Evaluate.FileResult withMisses = new Evaluate.FileResult(file, 3, 6, 1, 50, 50, 50, 50, 50, retrieval, 0.1);
+        Evaluate.FileResult noRetrieval = new Evaluate.FileResult(Path.of("sts.data"), 3, 6, 1, 50, 50, 50, 50, 50,
+                null, 0);
+        Path target = dir.resolve("misses.jsonl");
+        EvalReport.writeMisses(target, List.of(noRetrieval, withMisses));
+
+        List<String> lines = Files.readAllLines(target, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(2);
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode first = mapper.readTree(lines.get(0));
+        assertThat(first.path("file").asText()).isEqualTo(file.toString());
+        assertThat(first.path("query").asText()).isEqualTo("借呗怎么还");
+        assertThat(first.path("first").asText()).isEqualTo("借呗能提前还吗");
+        assertThat(first.path("first_score").asDouble()).isEqualTo(0.91);
+        assertThat(first.path("first_labelled").asText()).isEqualTo("negative");
+        assertThat(first.path("expected_rank").asInt()).isEqualTo(2);
+        JsonNode second = mapper.readTree(lines.get(1));
+        assertThat(second.path("first_labelled").asText()).isEqualTo("unlabelled");
+        assertThat(second.path("expected")).extracting(JsonNode::asText).containsExactly("花呗用不了", "花呗被锁");
+        assertThat(second.path("expected_rank").isNull()).isTrue();
     }
 }

@@ -2,6 +2,7 @@ package dev.faqmatch.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ class RetrievalEvalTest {
                 pair("A", "a", 1), pair("B", "b", 1), pair("C", "c", 1), pair("X", "z", 0),
                 pair("A", "B", 1), // query "B" is itself in the bank: finding itself is a hit, rank 1
                 pair("A", "d", 1), pair("C", "d", 1),
-                pair("A", "a", 1)); // a repeated pair asks once
+                pair("A", "a", 1), // a repeated pair asks once
+                pair("b", "A", 0)); // b's first result A, labelled a non-paraphrase (in either order)
         RetrievalEval.Result r = RetrievalEval.evaluate(pairs, v::get);
         assertThat(r.bank()).isEqualTo(3);
         assertThat(r.queries()).isEqualTo(5);
@@ -40,6 +42,19 @@ class RetrievalEvalTest {
         assertThat(r.recallAt1()).isCloseTo(2.0 / 5, within(1e-12));
         assertThat(r.recallAt5()).isCloseTo(1.0, within(1e-12));
         assertThat(r.mrrAt10()).isCloseTo((1 + 1 / 2.0 + 1 / 3.0 + 1 + 1 / 2.0) / 5, within(1e-12));
+        // b, c and d miss, in the file's order; only b's first result is labelled a non-paraphrase
+        assertThat(r.misses()).extracting(RetrievalEval.Miss::query).containsExactly("b", "c", "d");
+        RetrievalEval.Miss b = r.misses().get(0);
+        assertThat(b.first()).isEqualTo("A");
+        assertThat(b.firstScore()).isCloseTo(0.8, within(1e-6));
+        assertThat(b.firstLabelledNegative()).isTrue();
+        assertThat(b.expected()).containsExactly("B");
+        assertThat(b.expectedRank()).isEqualTo(2);
+        RetrievalEval.Miss d = r.misses().get(2);
+        assertThat(d.first()).isEqualTo("B");
+        assertThat(d.firstLabelledNegative()).isFalse();
+        assertThat(d.expected()).containsExactly("A", "C");
+        assertThat(r.missesLabelledNegative()).isEqualTo(1);
     }
 
     @Test
@@ -60,6 +75,8 @@ class RetrievalEvalTest {
         assertThat(r.recallAt1()).isCloseTo(10 / 12.0, within(1e-12));
         assertThat(r.recallAt5()).isCloseTo(10 / 12.0, within(1e-12));
         assertThat(r.mrrAt10()).isCloseTo((10 + 1 / 7.0) / 12, within(1e-12));
+        assertThat(r.misses()).extracting(RetrievalEval.Miss::query, RetrievalEval.Miss::expectedRank)
+                .containsExactly(tuple("q0", 0), tuple("q1", 7));
     }
 
     @Test
