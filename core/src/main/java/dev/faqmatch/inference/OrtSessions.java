@@ -81,7 +81,20 @@ public final class OrtSessions {
 
     private static OrtSession create(byte[] onnx, Device device, int threads, OrtSession.SessionOptions.OptLevel level)
             throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions options = options(device, threads, level)) {
+            return environment().createSession(onnx, options);
+        }
+    }
+
+    /**
+     * The options of the job's sessions: {@code threads} intra-op threads, one inter-op thread (a
+     * slot runs one model call at a time), exact int8 products, CUDA on a GPU device. The caller
+     * closes them; the benchmark's ceiling builds its sessions from them too.
+     */
+    public static OrtSession.SessionOptions options(Device device, int threads, OrtSession.SessionOptions.OptLevel level)
+            throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
             options.setOptimizationLevel(level);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
@@ -90,7 +103,10 @@ public final class OrtSessions {
             if (device.gpu()) {
                 options.addCUDA(device.gpuId());
             }
-            return environment().createSession(onnx, options);
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
         }
     }
 

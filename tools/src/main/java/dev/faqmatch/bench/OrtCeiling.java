@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.Embedder;
 import dev.faqmatch.inference.LengthBuckets;
 import dev.faqmatch.inference.OrtSessions;
@@ -91,12 +92,8 @@ final class OrtCeiling implements AutoCloseable {
     private List<OrtSession> sessions(int threads, int count) throws OrtException {
         List<OrtSession> list = sessionsByThreads.computeIfAbsent(threads, t -> new ArrayList<>());
         while (list.size() < count) {
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                // the same options as the job's sessions (Embedder)
-                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                options.setIntraOpNumThreads(threads);
-                options.setInterOpNumThreads(1);
-                options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            try (OrtSession.SessionOptions options =
+                    OrtSessions.options(Device.CPU, threads, OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
                 if (Boolean.getBoolean("bench.noMemPattern")) {
                     options.setMemoryPatternOptimization(false);
                 }
