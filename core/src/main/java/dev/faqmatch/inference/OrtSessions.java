@@ -17,11 +17,11 @@ public final class OrtSessions {
 
     /**
      * An int8 model's uint8 x int8 matrix products are exact on every x86 CPU with this on. Without
-     * it, ONNX Runtime's kernel for CPUs without VNNI (AVX2 only, such as AMD EPYC before Zen 4) adds
-     * pairs of products in 16 bits with saturation, and a model quantized over the whole int8 range
-     * (quantize_dynamic's default, and the bundled int8 models) then loses accuracy there: the default
-     * model scored ATEC 46.44 instead of 47.93 on such a CPU. With it, ONNX Runtime stores such weights
-     * as uint8 on those CPUs only, and keeps the faster kernel where VNNI makes it exact.
+     * it, ONNX Runtime's kernel for CPUs without VNNI (AVX2, or AVX-512 without VNNI) adds pairs of
+     * products in 16 bits with saturation, and a model whose int8 weights span -127..127
+     * (quantize_dynamic's default, as in the default model) loses accuracy there: the default model
+     * scored ATEC 46.44 instead of 47.93 on an AVX2 AMD EPYC. With it, ONNX Runtime stores such
+     * weights as uint8 on those CPUs only, and keeps the faster kernel where VNNI makes it exact.
      */
     static final String X64_QUANT_PRECISION = "session.x64quantprecision";
 
