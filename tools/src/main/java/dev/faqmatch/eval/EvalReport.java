@@ -108,10 +108,7 @@ final class EvalReport {
                         .put("seconds", r.retrievalSeconds());
             }
         }
-        Path parent = options.json().toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
+        createParentDirectories(options.json());
         mapper.writeValue(options.json().toFile(), root);
     }
 
@@ -124,10 +121,7 @@ final class EvalReport {
      */
     static void writeMisses(Path target, List<Evaluate.FileResult> results) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
-        Path parent = target.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
+        createParentDirectories(target);
         try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
             for (Evaluate.FileResult r : results) {
                 if (r.retrieval() == null) {
@@ -150,6 +144,13 @@ final class EvalReport {
                     w.write('\n');
                 }
             }
+        }
+    }
+
+    private static void createParentDirectories(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
         }
     }
 
