@@ -366,14 +366,25 @@ def tokenizer_feeds(tokenizer_json: Path, spec: dict, texts: list[str], session)
     return {k: v for k, v in feeds.items() if k in names}
 
 
-@functools.cache
-def _export_tool():
-    """deploy/export-model.py as a module: its pooling is the one both tools check ONNX Runtime against."""
+def _sibling_tool(file_name: str, module_name: str):
+    """A tool of deploy/ loaded as a module (its file name has a dash, or it is not a package)."""
     import importlib.util
-    spec = importlib.util.spec_from_file_location("export_model", Path(__file__).with_name("export-model.py"))
+    spec = importlib.util.spec_from_file_location(module_name, Path(__file__).with_name(file_name))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@functools.cache
+def _export_tool():
+    """deploy/export-model.py as a module: its pooling is the one both tools check ONNX Runtime against."""
+    return _sibling_tool("export-model.py", "export_model")
+
+
+@functools.cache
+def _row_quantize_tool():
+    """deploy/row_quantize.py as a module: quantize_dynamic's per-batch activation scales made batch-independent."""
+    return _sibling_tool("row_quantize.py", "row_quantize")
 
 
 def pool(hidden: np.ndarray, mask: np.ndarray, pooling: str, normalize: bool) -> np.ndarray:
@@ -870,6 +881,13 @@ def export(args, model, spec: dict, tokenizer_json: Path, work: Path) -> None:
         # Per-channel scales: one scale per output column kept the sample embeddings at cosine >= 0.99 to fp32
         # where one scale per tensor fell to 0.96 (bge-small-zh-v1.5 and its fine-tunes).
         quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
+        # quantize_dynamic scales each activation over the whole batch, padding included: a text's embedding
+        # then depends on its batch. Calibrated constant or per-token scales instead (deploy/row_quantize.py).
+        row_quantize = _row_quantize_tool()
+        try:
+            print(row_quantize.rewrite_file(int8, int8, tokenizer_json))
+        except row_quantize.RewriteError as e:
+            raise InputError(f"int8 activation quantization: {e}")
         q_out = Path(args.out_int8)
         write_model_dir(q_out, {**out_spec, "name": args.name}, tokenizer_json, int8)
         check_graph(q_out / "model.onnx")

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads an FAQ bank: JSON lines of {@code {"id", "question", "answer", "tags"?}}. Blank lines and
+ * Reads an FAQ bank: JSON lines of {@code {"id", "question", "answer", "tags"?, "similar"?,
+ * "not_similar"?, "kind"?}} ({@link FaqEntryJson}). Blank lines and
  * lines starting with {@code #} are skipped. Every problem fails the whole bank with the line
  * number, so that a job never starts with half a bank.
  */
@@ -40,6 +41,9 @@ public final class FaqBankReader {
     public static List<FaqEntry> read(InputStream in, String where) throws IOException {
         List<FaqEntry> entries = new ArrayList<>();
         Map<String, Integer> lineOfId = new HashMap<>();
+        // Where each phrasing was first seen: one text answering two entries is an authoring
+        // mistake (the two would always tie), found here with both lines rather than as clarify routes.
+        Map<String, String> phrasingOwner = new HashMap<>();
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
         int number = 0;
@@ -52,11 +56,20 @@ public final class FaqBankReader {
             if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                 continue;
             }
-            FaqEntry entry = parse(trimmed, where + " line " + number);
+            String here = where + " line " + number;
+            FaqEntry entry = parse(trimmed, here);
             Integer previous = lineOfId.putIfAbsent(entry.id(), number);
             if (previous != null) {
-                throw new FaqBankException(where + " line " + number + ": duplicate FAQ id '" + entry.id()
+                throw new FaqBankException(here + ": duplicate FAQ id '" + entry.id()
                         + "' (first on line " + previous + "); ids must be unique");
+            }
+            for (String phrasing : entry.phrasings()) {
+                String owner = phrasingOwner.putIfAbsent(phrasing, entry.id() + "' (line " + number + ")");
+                if (owner != null) {
+                    throw new FaqBankException(here + ": the phrasing '" + FaqEntryJson.abbreviate(phrasing)
+                            + "' of '" + entry.id() + "' is already a phrasing of '" + owner
+                            + "; a text may answer one entry only");
+                }
             }
             entries.add(entry);
         }
@@ -73,30 +86,10 @@ public final class FaqBankReader {
         } catch (IOException e) {
             throw new FaqBankException(where + ": not valid JSON (" + e.getMessage() + ")");
         }
-        if (node == null || !node.isObject()) {
-            throw new FaqBankException(where + ": expected a JSON object with id, question and answer");
+        try {
+            return FaqEntryJson.read(node);
+        } catch (FaqEntryJson.InvalidEntryException e) {
+            throw new FaqBankException(where + ": " + e.getMessage());
         }
-        List<String> tags = new ArrayList<>();
-        JsonNode tagNode = node.get("tags");
-        if (tagNode != null && !tagNode.isNull()) {
-            if (!tagNode.isArray()) {
-                throw new FaqBankException(where + ": 'tags' must be an array of strings");
-            }
-            for (JsonNode tag : tagNode) {
-                if (!tag.isTextual()) {
-                    throw new FaqBankException(where + ": 'tags' must be an array of strings");
-                }
-                tags.add(tag.asText());
-            }
-        }
-        return new FaqEntry(text(node, "id", where), text(node, "question", where), text(node, "answer", where), tags);
-    }
-
-    private static String text(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new FaqBankException(where + ": '" + field + "' must be a non-empty string");
-        }
-        return value.asText().strip();
     }
 }

@@ -2,53 +2,137 @@ package dev.faqmatch.faq;
 
 import dev.faqmatch.inference.Vectors;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
- * The FAQ bank as a matrix of unit-length question embeddings, searched exhaustively by cosine
- * similarity. Exhaustive search over a few thousand rows takes microseconds next to a model run,
- * and it is exact. Immutable and thread-safe.
+ * An FAQ bank as a matrix of unit-length embeddings, one row per phrasing: each entry's standard
+ * question, its similar questions and its counter-examples, an entry's rows side by side. Searched
+ * exhaustively by cosine similarity, then collapsed to one score per entry:
+ * <ul>
+ *   <li>an entry scores the cosine of its closest phrasing (question or similar question), so two
+ *       phrasings of one entry never compete with each other for top-k or the margin;</li>
+ *   <li>an entry whose closest counter-example is strictly closer to the question than its closest
+ *       phrasing is vetoed: it is left out of the result (neither a match nor the runner-up);</li>
+ *   <li>out-of-scope entries are not matches; the best of them is reported beside the matches.</li>
+ * </ul>
+ * Ties keep the bank's order. Exhaustive search over a few thousand rows takes microseconds next to a
+ * model run, and it is exact. Immutable and thread-safe.
  */
 public final class FaqIndex {
     private final List<FaqEntry> entries;
     private final int dim;
-    private final float[] matrix; // row-major [entries, dim], rows of unit length
+    private final float[] matrix; // row-major [rows, dim], rows of unit length
+    /** The entry of each row. */
+    private final int[] rowEntry;
+    /** Per row: {@code i >= 0} is the entry's phrasing i, {@code ~i} its counter-example i. */
+    private final int[] rowText;
+    /** The first row of each entry, and the number of rows at the end. */
+    private final int[] entryStart;
 
     private FaqIndex(List<FaqEntry> entries, int dim, float[] matrix) {
         this.entries = List.copyOf(entries);
         this.dim = dim;
         this.matrix = matrix;
+        int rows = 0;
+        for (FaqEntry e : this.entries) {
+            rows += e.rows();
+        }
+        rowEntry = new int[rows];
+        rowText = new int[rows];
+        entryStart = new int[this.entries.size() + 1];
+        int row = 0;
+        for (int e = 0; e < this.entries.size(); e++) {
+            entryStart[e] = row;
+            FaqEntry entry = this.entries.get(e);
+            int phrasings = 1 + entry.similar().size();
+            for (int i = 0; i < entry.rows(); i++, row++) {
+                rowEntry[row] = e;
+                rowText[row] = i < phrasings ? i : ~(i - phrasings);
+            }
+        }
+        entryStart[this.entries.size()] = rows;
+    }
+
+    /** The texts of the index's rows, in row order: per entry its phrasings, then its counter-examples. */
+    public static List<String> rowTexts(List<FaqEntry> entries) {
+        List<String> texts = new ArrayList<>();
+        for (FaqEntry e : entries) {
+            texts.addAll(e.phrasings());
+            texts.addAll(e.notSimilar());
+        }
+        return texts;
     }
 
     /**
-     * Embeds every entry's question.
+     * Embeds every phrasing and counter-example of the entries.
      *
      * @param embedBatch embeds a batch of texts, one vector each
      * @param batchSize texts per call of {@code embedBatch}
      */
     public static FaqIndex build(List<FaqEntry> entries, Function<List<String>, float[][]> embedBatch, int batchSize) {
-        List<float[]> vectors = new ArrayList<>(entries.size());
-        for (int from = 0; from < entries.size(); from += batchSize) {
-            List<String> questions = new ArrayList<>();
-            for (FaqEntry e : entries.subList(from, Math.min(entries.size(), from + batchSize))) {
-                questions.add(e.question());
+        return build(entries, embedBatch, batchSize, null);
+    }
+
+    /**
+     * Like {@link #build(List, Function, int)}, taking the vectors of texts that {@code reuse} holds
+     * instead of embedding them again: an edit of one entry embeds only its new texts.
+     *
+     * @param reuse an index of the same model, or null
+     */
+    public static FaqIndex build(List<FaqEntry> entries, Function<List<String>, float[][]> embedBatch, int batchSize,
+            FaqIndex reuse) {
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("an FAQ index needs at least one entry");
+        }
+        List<String> texts = rowTexts(entries);
+        Map<String, Integer> reuseRow = reuse == null ? Map.of() : reuse.rowOfText();
+        Map<String, float[]> vectorOf = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String t : texts) {
+            if (vectorOf.containsKey(t)) {
+                continue;
             }
-            for (float[] v : embedBatch.apply(questions)) {
-                vectors.add(v);
+            Integer row = reuseRow.get(t);
+            vectorOf.put(t, row == null ? null : reuse.vector(row));
+            if (row == null) {
+                missing.add(t);
             }
+        }
+        for (int from = 0; from < missing.size(); from += batchSize) {
+            List<String> chunk = missing.subList(from, Math.min(missing.size(), from + batchSize));
+            float[][] embedded = embedBatch.apply(chunk);
+            for (int j = 0; j < chunk.size(); j++) {
+                vectorOf.put(chunk.get(j), embedded[j]);
+            }
+        }
+        List<float[]> vectors = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            vectors.add(vectorOf.get(t));
         }
         return of(entries, vectors);
     }
 
-    /** An index of precomputed vectors, one per entry (normalized here). */
-    public static FaqIndex of(List<FaqEntry> entries, List<float[]> vectors) {
-        if (entries.size() != vectors.size()) {
-            throw new IllegalArgumentException(entries.size() + " entries but " + vectors.size() + " vectors");
+    private Map<String, Integer> rowOfText() {
+        Map<String, Integer> rows = new HashMap<>();
+        for (int row = 0; row < rowEntry.length; row++) {
+            rows.putIfAbsent(text(row), row);
         }
+        return rows;
+    }
+
+    /** An index of precomputed vectors, one per row in {@link #rowTexts} order (normalized here). */
+    public static FaqIndex of(List<FaqEntry> entries, List<float[]> vectors) {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("an FAQ index needs at least one entry");
+        }
+        if (vectors.isEmpty()) {
+            throw new IllegalArgumentException(entries.size() + " entries but no vectors");
         }
         return of(entries, vectors, vectors.get(0).length);
     }
@@ -58,12 +142,17 @@ public final class FaqIndex {
         return new FaqIndex(List.of(), dim, new float[0]);
     }
 
-    /** An index of precomputed vectors of dimension {@code dim}, one per entry (normalized here); may be empty. */
+    /** An index of precomputed vectors of dimension {@code dim}, one per row in {@link #rowTexts} order; may be empty. */
     public static FaqIndex of(List<FaqEntry> entries, List<float[]> vectors, int dim) {
-        if (entries.size() != vectors.size()) {
-            throw new IllegalArgumentException(entries.size() + " entries but " + vectors.size() + " vectors");
+        int rows = 0;
+        for (FaqEntry e : entries) {
+            rows += e.rows();
         }
-        float[] matrix = new float[entries.size() * dim];
+        if (rows != vectors.size()) {
+            throw new IllegalArgumentException(entries.size() + " entries but " + vectors.size() + " vectors for their "
+                    + rows + " phrasings and counter-examples");
+        }
+        float[] matrix = new float[rows * dim];
         for (int i = 0; i < vectors.size(); i++) {
             float[] v = vectors.get(i);
             if (v.length != dim) {
@@ -74,20 +163,25 @@ public final class FaqIndex {
         return new FaqIndex(entries, dim, matrix);
     }
 
-    /** The {@code k} entries most similar to {@code query}, best first. */
+    /** The {@code k} answerable entries most similar to {@code query}, best first. */
     public List<ScoredFaq> topK(float[] query, int k) {
-        return topK(new float[][] {query}, new int[] {k}).get(0);
+        return search(query, k).matches();
+    }
+
+    /** The {@code k} answerable entries most similar to {@code query}, and the closest out-of-scope entry. */
+    public BankHits search(float[] query, int k) {
+        return search(new float[][] {query}, new int[] {k}).get(0);
     }
 
     /**
-     * Top-k of several queries in one pass over the matrix: each block of rows is read from
-     * memory once for the whole micro-batch rather than once per question, which is what makes a
-     * 100,000-entry bank (200 MB at dim 512) affordable. Large banks are split into row ranges
-     * searched in parallel, whose top lists are merged.
+     * Searches several queries in one pass over the matrix: each block of rows is read from memory
+     * once for the whole micro-batch rather than once per question, which is what makes a
+     * 100,000-row bank (200 MB at dim 512) affordable. Large banks are split into ranges of whole
+     * entries searched in parallel, whose results are merged.
      *
-     * @param k entries wanted per query, each at least 1
+     * @param k answerable entries wanted per query, each at least 1
      */
-    public List<List<ScoredFaq>> topK(float[][] queries, int[] k) {
+    public List<BankHits> search(float[][] queries, int[] k) {
         int nq = queries.length;
         float[][] q = new float[nq][];
         for (int i = 0; i < nq; i++) {
@@ -99,28 +193,44 @@ public final class FaqIndex {
             }
             q[i] = Vectors.l2NormalizeInPlace(queries[i].clone());
         }
-        int n = entries.size();
-        int ranges = n < PARALLEL_MIN_ROWS ? 1 : Math.min(Runtime.getRuntime().availableProcessors(), n / (PARALLEL_MIN_ROWS / 2));
-        TopList[][] partial = new TopList[ranges][];
+        int rows = rows();
+        int ranges = rows < PARALLEL_MIN_ROWS ? 1 : Math.min(Runtime.getRuntime().availableProcessors(), rows / (PARALLEL_MIN_ROWS / 2));
+        // Range bounds fall on entry boundaries, so that each entry is collapsed within one range.
+        int[] bounds = new int[ranges + 1];
+        for (int r = 1; r < ranges; r++) {
+            int row = (int) ((long) rows * r / ranges);
+            bounds[r] = entryStart[rowEntry[row]] == row ? row : entryStart[rowEntry[row] + 1];
+        }
+        bounds[ranges] = rows;
+        Collapse[] partial = new Collapse[ranges];
         IntStream stream = IntStream.range(0, ranges);
         (ranges > 1 ? stream.parallel() : stream).forEach(r -> {
-            int from = (int) ((long) n * r / ranges);
-            int to = (int) ((long) n * (r + 1) / ranges);
-            partial[r] = search(q, k, from, to);
+            partial[r] = new Collapse(nq, k);
+            scan(q, Math.min(bounds[r], bounds[r + 1]), bounds[r + 1], partial[r]);
         });
-        List<List<ScoredFaq>> result = new ArrayList<>(nq);
+        List<BankHits> result = new ArrayList<>(nq);
         for (int i = 0; i < nq; i++) {
-            TopList top = partial[0][i];
+            TopList top = partial[0].tops[i];
+            int oosRow = partial[0].oosRow[i];
+            float oosScore = partial[0].oosScore[i];
             for (int r = 1; r < ranges; r++) {
-                top.offerAll(partial[r][i]);
+                top.offerAll(partial[r].tops[i]);
+                if (partial[r].oosRow[i] >= 0 && (oosRow < 0 || partial[r].oosScore[i] > oosScore)) {
+                    oosRow = partial[r].oosRow[i];
+                    oosScore = partial[r].oosScore[i];
+                }
             }
             List<ScoredFaq> list = new ArrayList<>(top.filled);
             for (int j = 0; j < top.filled; j++) {
-                list.add(new ScoredFaq(entries.get(top.rows[j]), top.scores[j]));
+                list.add(scored(top.rows[j], top.scores[j]));
             }
-            result.add(list);
+            result.add(new BankHits(list, oosRow < 0 ? null : scored(oosRow, oosScore)));
         }
         return result;
+    }
+
+    private ScoredFaq scored(int row, float score) {
+        return new ScoredFaq(entries.get(rowEntry[row]), score, text(row));
     }
 
     /** Rows in one block: 64 rows at dim 768 are 192 KB, which stay in L2 while every query of the batch reads them. */
@@ -128,11 +238,72 @@ public final class FaqIndex {
     /** Below this many rows one thread is quicker than splitting the work. */
     private static final int PARALLEL_MIN_ROWS = 20_000;
 
-    private TopList[] search(float[][] q, int[] k, int from, int to) {
-        TopList[] tops = new TopList[q.length];
-        for (int i = 0; i < q.length; i++) {
-            tops[i] = new TopList(Math.min(k[i], entries.size()));
+    /**
+     * Per query, the entry whose rows are being read and its best phrasing and counter-example so
+     * far: rows of an entry are contiguous and each query reads rows in order, so an entry is
+     * settled (vetoed, offered to the top list, or kept as the out-of-scope candidate) as soon as
+     * the next one starts, without a score array per entry.
+     */
+    private final class Collapse {
+        final TopList[] tops;
+        final int[] entry;
+        final float[] best;
+        final int[] bestRow;
+        final float[] worst;
+        final int[] oosRow;
+        final float[] oosScore;
+
+        Collapse(int nq, int[] k) {
+            tops = new TopList[nq];
+            for (int i = 0; i < nq; i++) {
+                tops[i] = new TopList(Math.min(k[i], entries.size()));
+            }
+            entry = new int[nq];
+            Arrays.fill(entry, -1);
+            best = new float[nq];
+            bestRow = new int[nq];
+            worst = new float[nq];
+            oosRow = new int[nq];
+            Arrays.fill(oosRow, -1);
+            oosScore = new float[nq];
         }
+
+        void offer(int i, int row, float s) {
+            int e = rowEntry[row];
+            if (e != entry[i]) {
+                settle(i);
+                entry[i] = e;
+                best[i] = Float.NEGATIVE_INFINITY;
+                worst[i] = Float.NEGATIVE_INFINITY;
+            }
+            if (rowText[row] >= 0) {
+                if (s > best[i]) {
+                    best[i] = s;
+                    bestRow[i] = row;
+                }
+            } else if (s > worst[i]) {
+                worst[i] = s;
+            }
+        }
+
+        void settle(int i) {
+            int e = entry[i];
+            if (e < 0 || worst[i] > best[i]) {
+                return; // no entry yet, or a counter-example is closer than every phrasing: vetoed
+            }
+            if (entries.get(e).outOfScope()) {
+                if (oosRow[i] < 0 || best[i] > oosScore[i]) {
+                    oosRow[i] = bestRow[i];
+                    oosScore[i] = best[i];
+                }
+            } else {
+                tops[i].offer(bestRow[i], best[i]);
+            }
+            entry[i] = -1;
+        }
+    }
+
+    private void scan(float[][] q, int from, int to, Collapse out) {
         float[] acc = new float[8];
         for (int block = from; block < to; block += BLOCK_ROWS) {
             int end = Math.min(to, block + BLOCK_ROWS);
@@ -142,25 +313,26 @@ public final class FaqIndex {
                 for (; row + 1 < end; row += 2) {
                     dot2x4(row * dim, q[i], q[i + 1], q[i + 2], q[i + 3], acc);
                     for (int j = 0; j < 4; j++) {
-                        tops[i + j].offer(row, acc[j]);
-                        tops[i + j].offer(row + 1, acc[4 + j]);
+                        out.offer(i + j, row, acc[j]);
+                        out.offer(i + j, row + 1, acc[4 + j]);
                     }
                 }
                 for (; row < end; row++) {
                     for (int j = 0; j < 4; j++) {
-                        tops[i + j].offer(row, dot(matrix, row * dim, q[i + j], dim));
+                        out.offer(i + j, row, dot(matrix, row * dim, q[i + j], dim));
                     }
                 }
             }
             for (; i < q.length; i++) {
                 float[] query = q[i];
-                TopList top = tops[i];
                 for (int row = block; row < end; row++) {
-                    top.offer(row, dot(matrix, row * dim, query, dim));
+                    out.offer(i, row, dot(matrix, row * dim, query, dim));
                 }
             }
         }
-        return tops;
+        for (int i = 0; i < q.length; i++) {
+            out.settle(i);
+        }
     }
 
     /**
@@ -194,7 +366,7 @@ public final class FaqIndex {
         out[7] = b3;
     }
 
-    /** The best rows so far, sorted by score; k is small, so insertion into an array is fastest. */
+    /** The best entries so far (by the row of their best phrasing), sorted by score; k is small, so insertion into an array is fastest. */
     private static final class TopList {
         final int[] rows;
         final float[] scores;
@@ -207,7 +379,7 @@ public final class FaqIndex {
 
         void offer(int row, float s) {
             int keep = rows.length;
-            if (filled < keep || s > scores[filled - 1]) {
+            if (keep > 0 && (filled < keep || s > scores[filled - 1])) {
                 int pos = filled < keep ? filled++ : keep - 1;
                 while (pos > 0 && scores[pos - 1] < s) {
                     scores[pos] = scores[pos - 1];
@@ -249,15 +421,37 @@ public final class FaqIndex {
         return (s0 + s1) + (s2 + s3);
     }
 
+    /** Entries of the bank. */
     public int size() {
         return entries.size();
+    }
+
+    /** Rows of the matrix: phrasings and counter-examples of every entry. */
+    public int rows() {
+        return rowEntry.length;
+    }
+
+    /** Phrasings that can match (standard and similar questions), counter-examples not counted. */
+    public int phrasings() {
+        int n = 0;
+        for (int t : rowText) {
+            n += t >= 0 ? 1 : 0;
+        }
+        return n;
     }
 
     public List<FaqEntry> entries() {
         return entries;
     }
 
-    /** The unit-length embedding of entry {@code row} (a copy), so that an unchanged entry need not be embedded again. */
+    /** The text of row {@code row}: a phrasing or a counter-example. */
+    public String text(int row) {
+        FaqEntry e = entries.get(rowEntry[row]);
+        int t = rowText[row];
+        return t >= 0 ? (t == 0 ? e.question() : e.similar().get(t - 1)) : e.notSimilar().get(~t);
+    }
+
+    /** The unit-length embedding of row {@code row} (a copy), so that an unchanged text need not be embedded again. */
     public float[] vector(int row) {
         float[] v = new float[dim];
         System.arraycopy(matrix, row * dim, v, 0, dim);

@@ -4,29 +4,25 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faqmatch.event.InvalidQuestionException.Reason;
 import dev.faqmatch.event.InvalidQuestionException;
 import dev.faqmatch.event.QuestionParser;
 import dev.faqmatch.event.RawRecord;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * The FAQ topic's records: key {@code tenant/faq_id}; value a JSON upsert
- * {@code {"schema":1,"tenant":"cards","id":"f-12","question":"...","answer":"...","tags":[...]}},
- * or null (a tombstone) to delete the entry. Thread-safe.
+ * {@code {"schema":1,"tenant":"cards","id":"f-12","question":"...","answer":"...","tags":[...],
+ * "similar":[...],"not_similar":[...]}} (the entry's fields as {@link FaqEntryJson} reads them, and
+ * the tenant), or null (a tombstone) to delete the entry. Thread-safe.
  */
 public final class FaqRecords {
     public static final int SCHEMA = 1;
     /** Tenant names: they appear in keys, metric names and settings ({@code match.tenant.<name>.*}). */
     public static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    public static final int MAX_TAGS = 64;
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -54,8 +50,7 @@ public final class FaqRecords {
                     + "; id: 1 to " + QuestionParser.MAX_ID_LENGTH + " characters)");
         }
         if (record.value() == null) {
-            return new FaqUpdate(keyTenant, keyId, null, null, null, record.partition(), record.offset(),
-                    record.timestamp());
+            return new FaqUpdate(keyTenant, keyId, null, record.partition(), record.offset(), record.timestamp());
         }
         if (record.value().length > maxBytes) {
             throw invalid("the value has " + record.value().length + " bytes, more than faq.max-record-bytes ("
@@ -79,37 +74,23 @@ public final class FaqRecords {
             throw invalid("'schema' must be " + SCHEMA);
         }
         String tenant = text(root, "tenant");
-        String id = text(root, "id");
-        if (!tenant.equals(keyTenant) || !id.equals(keyId)) {
+        FaqEntry entry;
+        try {
+            entry = FaqEntryJson.read(root);
+        } catch (FaqEntryJson.InvalidEntryException e) {
+            throw invalid(e.getMessage());
+        }
+        if (!tenant.equals(keyTenant) || !entry.id().equals(keyId)) {
             throw invalid("the key '" + abbreviate(key) + "' does not match tenant '" + abbreviate(tenant)
-                    + "' and id '" + abbreviate(id) + "' of the value");
+                    + "' and id '" + abbreviate(entry.id()) + "' of the value");
         }
-        String question = text(root, "question");
-        String answer = text(root, "answer");
-        List<String> tags = new ArrayList<>();
-        JsonNode tagNode = root.get("tags");
-        if (tagNode != null && !tagNode.isNull()) {
-            if (!tagNode.isArray() || tagNode.size() > MAX_TAGS) {
-                throw invalid("'tags' must be an array of at most " + MAX_TAGS + " strings");
-            }
-            for (JsonNode tag : tagNode) {
-                if (!tag.isTextual()) {
-                    throw invalid("'tags' must be an array of strings");
-                }
-                tags.add(tag.asText());
-            }
-        }
-        return new FaqUpdate(tenant, id, question, answer, tags.toArray(String[]::new), record.partition(),
-                record.offset(), record.timestamp());
+        return new FaqUpdate(tenant, entry.id(), entry, record.partition(), record.offset(), record.timestamp());
     }
 
     /** The JSON of an upsert, as {@code deploy/faq-publish.sh} publishes it. */
     public static byte[] upsertJson(String tenant, FaqEntry entry) {
-        ObjectNode node = MAPPER.createObjectNode().put("schema", SCHEMA).put("tenant", tenant).put("id", entry.id())
-                .put("question", entry.question()).put("answer", entry.answer());
-        ArrayNode tags = node.putArray("tags");
-        entry.tags().forEach(tags::add);
-        return node.toString().getBytes(StandardCharsets.UTF_8);
+        ObjectNode node = MAPPER.createObjectNode().put("schema", SCHEMA).put("tenant", tenant);
+        return FaqEntryJson.write(entry, node).toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The record key of an entry. */
@@ -117,35 +98,29 @@ public final class FaqRecords {
         return tenant + "/" + id;
     }
 
-    /** How an update is kept in Flink state: plain JSON, so that the state does not depend on a serializer of ours. */
+    /**
+     * How an update is kept in Flink state: plain JSON, so that the state does not depend on a
+     * serializer of ours; the entry's fields as in the topic, so that states written before
+     * similar questions existed read back as entries without them.
+     */
     public static String toState(FaqUpdate u) {
-        ObjectNode node = MAPPER.createObjectNode().put("tenant", u.tenant()).put("id", u.id())
-                .put("partition", u.partition()).put("offset", u.offset()).put("timestamp", u.timestamp());
-        if (u.question() != null) {
-            node.put("question", u.question()).put("answer", u.answer());
-            ArrayNode tags = node.putArray("tags");
-            for (String t : u.tags()) {
-                tags.add(t);
-            }
+        ObjectNode node = MAPPER.createObjectNode();
+        if (u.entry() != null) {
+            FaqEntryJson.write(u.entry(), node);
         }
+        node.put("tenant", u.tenant()).put("id", u.id()).put("partition", u.partition()).put("offset", u.offset())
+                .put("timestamp", u.timestamp());
         return node.toString();
     }
 
     public static FaqUpdate fromState(String json) {
         try {
             JsonNode n = MAPPER.readTree(json);
-            String[] tags = null;
-            if (n.has("tags")) {
-                List<String> list = new ArrayList<>();
-                n.get("tags").forEach(t -> list.add(t.asText()));
-                tags = list.toArray(String[]::new);
-            }
-            return new FaqUpdate(n.get("tenant").asText(), n.get("id").asText(),
-                    n.has("question") ? n.get("question").asText() : null,
-                    n.has("answer") ? n.get("answer").asText() : null, tags, n.get("partition").asInt(),
+            FaqEntry entry = n.has("question") ? FaqEntryJson.read(n) : null;
+            return new FaqUpdate(n.get("tenant").asText(), n.get("id").asText(), entry, n.get("partition").asInt(),
                     n.get("offset").asLong(), n.get("timestamp").asLong());
-        } catch (IOException e) {
-            throw new UncheckedIOException("FAQ bank state entry is not the JSON this job writes: " + abbreviate(json), e);
+        } catch (IOException | FaqEntryJson.InvalidEntryException e) {
+            throw new IllegalStateException("FAQ bank state entry is not the JSON this job writes: " + abbreviate(json), e);
         }
     }
 

@@ -2,24 +2,22 @@ package dev.faqmatch.faq;
 
 /**
  * One record of the FAQ topic, validated: an upsert of {@code tenant/id}, a delete (tombstone:
- * {@code question == null}), or, for a record that was not valid and went to the dead letters,
- * only its position ({@code tenant == null}), so that the reader still knows how far it got.
+ * {@code entry == null}), or, for a record that was not valid and went to the dead letters, only
+ * its position ({@code tenant == null}), so that the reader still knows how far it got.
  *
  * @param timestamp the Kafka record's timestamp (epoch ms), for the update-lag metric
  */
-public record FaqUpdate(String tenant, String id, String question, String answer, String[] tags, int partition,
-        long offset, long timestamp) {
+public record FaqUpdate(String tenant, String id, FaqEntry entry, int partition, long offset, long timestamp) {
 
     /** Partition of the entries read from the faq.bank file, which any topic record overrides. */
     public static final int SEED_PARTITION = -1;
 
     public static FaqUpdate positionOnly(int partition, long offset, long timestamp) {
-        return new FaqUpdate(null, null, null, null, null, partition, offset, timestamp);
+        return new FaqUpdate(null, null, null, partition, offset, timestamp);
     }
 
     public static FaqUpdate seed(String tenant, FaqEntry entry) {
-        return new FaqUpdate(tenant, entry.id(), entry.question(), entry.answer(), entry.tags().toArray(String[]::new),
-                SEED_PARTITION, -1, 0);
+        return new FaqUpdate(tenant, entry.id(), entry, SEED_PARTITION, -1, 0);
     }
 
     public boolean isPositionOnly() {
@@ -27,16 +25,12 @@ public record FaqUpdate(String tenant, String id, String question, String answer
     }
 
     public boolean isDelete() {
-        return tenant != null && question == null;
+        return tenant != null && entry == null;
     }
 
     /** The state and registry key, {@code tenant/id} (the FAQ topic's record key). */
     public String key() {
         return tenant + "/" + id;
-    }
-
-    public FaqEntry entry() {
-        return question == null ? null : new FaqEntry(id, question, answer, tags == null ? null : java.util.List.of(tags));
     }
 
     /** Whether this record replaces {@code older} (the same key): topic records win over seeds, later offsets over earlier. */

@@ -1,7 +1,6 @@
 package dev.faqmatch.faq;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,8 +169,7 @@ public final class LiveBanks implements AutoCloseable {
             BankSnapshot next = new BankSnapshot(bank.tenant, index, version, now, newest < 0 ? -1 : now - newest);
             bank.snapshot = next;
             bank.ready.complete(next);
-            LOG.info("FAQ bank '{}' is now version {}: {} entries, {} MB", bank.tenant, version, index.size(),
-                    String.format("%.1f", index.matrixBytes() / 1e6));
+            LOG.info("FAQ bank '{}' is now version {}: {}", bank.tenant, version, describe(index));
         } catch (RuntimeException e) {
             // The model failed (not the data: FAQ texts were validated); the live bank stays as it
             // was, and the update is tried again.
@@ -183,37 +181,9 @@ public final class LiveBanks implements AutoCloseable {
         }
     }
 
-    /** An index of {@code entries}, taking the rows of entries whose question is unchanged from {@code previous}. */
+    /** An index of {@code entries}, taking the vectors of texts that {@code previous} holds: only new or edited phrasings are embedded. */
     private FaqIndex index(List<FaqEntry> entries, FaqIndex previous) {
-        Map<String, Integer> previousRow = new HashMap<>();
-        if (previous != null) {
-            List<FaqEntry> old = previous.entries();
-            for (int i = 0; i < old.size(); i++) {
-                previousRow.put(old.get(i).id(), i);
-            }
-        }
-        float[][] vectors = new float[entries.size()][];
-        List<Integer> missing = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            Integer row = previousRow.get(entries.get(i).id());
-            if (row != null && previous.entries().get(row).question().equals(entries.get(i).question())) {
-                vectors[i] = previous.vector(row);
-            } else {
-                missing.add(i);
-            }
-        }
-        for (int from = 0; from < missing.size(); from += batchSize) {
-            List<Integer> chunk = missing.subList(from, Math.min(missing.size(), from + batchSize));
-            List<String> texts = new ArrayList<>(chunk.size());
-            for (int i : chunk) {
-                texts.add(entries.get(i).question());
-            }
-            float[][] embedded = embed.apply(texts);
-            for (int j = 0; j < chunk.size(); j++) {
-                vectors[chunk.get(j)] = embedded[j];
-            }
-        }
-        return FaqIndex.of(entries, java.util.Arrays.asList(vectors), dim);
+        return entries.isEmpty() ? FaqIndex.empty(dim) : FaqIndex.build(entries, embed, batchSize, previous);
     }
 
     static String version(Map<Integer, Long> offsets) {
@@ -276,12 +246,17 @@ public final class LiveBanks implements AutoCloseable {
             if (snap == null) {
                 s.append("being embedded");
             } else {
-                s.append(snap.index().size()).append(" entries, ")
-                        .append(String.format("%.1f MB", snap.index().matrixBytes() / 1e6))
-                        .append(", version ").append(snap.version());
+                s.append(describe(snap.index())).append(", version ").append(snap.version());
             }
         });
         return s.length() == 0 ? "none" : s.toString();
+    }
+
+    /** Entries, phrasings and memory of a bank, as the logs say it. */
+    public static String describe(FaqIndex index) {
+        long outOfScope = index.entries().stream().filter(FaqEntry::outOfScope).count();
+        return String.format("%d entries (%d out of scope), %d phrasings, %d counter-examples, %.1f MB", index.size(),
+                outOfScope, index.phrasings(), index.rows() - index.phrasings(), index.matrixBytes() / 1e6);
     }
 
     public int dim() {

@@ -1,4 +1,8 @@
 package dev.faqmatch.faq;
 
-/** An FAQ entry and its cosine similarity to a question. */
-public record ScoredFaq(FaqEntry entry, float score) {}
+/**
+ * An FAQ entry and its score for a question: the cosine similarity of its closest phrasing.
+ *
+ * @param matchedText the phrasing that scored it (the standard question or a similar question)
+ */
+public record ScoredFaq(FaqEntry entry, float score, String matchedText) {}

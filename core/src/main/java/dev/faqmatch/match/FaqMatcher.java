@@ -5,6 +5,7 @@ import dev.faqmatch.event.EventCodec;
 import dev.faqmatch.event.FaqMatch;
 import dev.faqmatch.event.MatchEvent;
 import dev.faqmatch.event.Question;
+import dev.faqmatch.faq.BankHits;
 import dev.faqmatch.faq.BankSnapshot;
 import dev.faqmatch.faq.FaqIndex;
 import dev.faqmatch.faq.ScoredFaq;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,17 +35,11 @@ public final class FaqMatcher implements AutoCloseable {
 
     /**
      * @param topK matches per event unless a question asks otherwise
-     * @param minScore best-match cosine needed for {@code matched: true}
      * @param embedding how events carry the embedding
      * @param cacheMaxEntries texts whose embedding is kept for exact repeats; 0 for none
      */
-    public record Options(int topK, double minScore, EmbeddingFormat embedding, int batchMaxSize, Duration batchMaxDelay,
-            int cacheMaxEntries) implements Serializable {
-        /** Without a result cache. */
-        public Options(int topK, double minScore, EmbeddingFormat embedding, int batchMaxSize, Duration batchMaxDelay) {
-            this(topK, minScore, embedding, batchMaxSize, batchMaxDelay, 0);
-        }
-    }
+    public record Options(int topK, EmbeddingFormat embedding, int batchMaxSize, Duration batchMaxDelay,
+            int cacheMaxEntries) implements Serializable {}
 
     private record Pending(Question question, TokenizedText tokens) {}
 
@@ -53,38 +49,79 @@ public final class FaqMatcher implements AutoCloseable {
     private final MicroBatcher<Pending, MatchEvent> batcher;
     private final EmbeddingCache cache;
 
-    public FaqMatcher(String name, Embedder embedder, FaqIndex index, Options options, MicroBatcher.BatchListener listener) {
-        this(name, embedder, index, options, listener, new EmbeddingCache(options.cacheMaxEntries()));
+    private FaqMatcher(Builder b) {
+        this.embedder = b.embedder;
+        this.banks = b.banks;
+        this.options = b.options;
+        this.cache = b.cache != null ? b.cache : new EmbeddingCache(options.cacheMaxEntries());
+        this.batcher = new MicroBatcher<>(b.name, options.batchMaxSize(), options.batchMaxDelay(), this::process,
+                b.listener);
     }
 
-    /**
-     * @param cache embeddings of recent texts, possibly shared with the other slots of this JVM
-     *     (a repeated question lands on any slot); must belong to the same model
-     */
-    public FaqMatcher(String name, Embedder embedder, FaqIndex index, Options options, MicroBatcher.BatchListener listener,
-            EmbeddingCache cache) {
-        this(name, embedder, options, listener, cache,
-                BankLookup.fixed(checkDim(index, embedder), new Thresholds(options.minScore(), options.minScore(), 0)));
+    /** A matcher of {@code embedder}'s model with {@code options}; a bank (or banks) must be given. */
+    public static Builder builder(Embedder embedder, Options options) {
+        return new Builder(embedder, options);
     }
 
-    private static FaqIndex checkDim(FaqIndex index, Embedder embedder) {
-        if (index.dim() != embedder.spec().dim()) {
-            throw new IllegalArgumentException("FAQ index dim " + index.dim() + " != model dim " + embedder.spec().dim());
+    /** Builds a {@link FaqMatcher}. */
+    public static final class Builder {
+        private final Embedder embedder;
+        private final Options options;
+        private String name = "faq-batcher";
+        private MicroBatcher.BatchListener listener = (size, nanos, failed) -> {};
+        private EmbeddingCache cache;
+        private BankLookup banks;
+
+        private Builder(Embedder embedder, Options options) {
+            this.embedder = embedder;
+            this.options = options;
         }
-        return index;
-    }
 
-    /**
-     * @param banks the live banks of the tenants; a question is matched against the snapshot of
-     *     its bank that is live when its embedding is ready
-     */
-    public FaqMatcher(String name, Embedder embedder, Options options, MicroBatcher.BatchListener listener,
-            EmbeddingCache cache, BankLookup banks) {
-        this.embedder = embedder;
-        this.banks = banks;
-        this.options = options;
-        this.cache = cache;
-        this.batcher = new MicroBatcher<>(name, options.batchMaxSize(), options.batchMaxDelay(), this::process, listener);
+        /** The batcher thread's name. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Told of every batch (size, time, failure): metrics. */
+        public Builder batchListener(MicroBatcher.BatchListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Embeddings of recent texts, possibly shared with the other slots of this JVM (a repeated
+         * question lands on any slot); must belong to the same model. Default: a cache of its own
+         * with {@link Options#cacheMaxEntries()} entries.
+         */
+        public Builder cache(EmbeddingCache cache) {
+            this.cache = cache;
+            return this;
+        }
+
+        /** One fixed bank for every question, routed with {@code thresholds}. */
+        public Builder bank(FaqIndex index, Thresholds thresholds) {
+            if (index.dim() != embedder.spec().dim()) {
+                throw new IllegalArgumentException("FAQ index dim " + index.dim() + " != model dim " + embedder.spec().dim());
+            }
+            return banks(BankLookup.fixed(index, thresholds));
+        }
+
+        /**
+         * The live banks of the tenants: a question is matched against the snapshot of its bank that
+         * is live when its embedding is ready.
+         */
+        public Builder banks(BankLookup banks) {
+            this.banks = banks;
+            return this;
+        }
+
+        public FaqMatcher build() {
+            if (banks == null) {
+                throw new IllegalStateException("a FaqMatcher needs a bank: call bank(...) or banks(...)");
+            }
+            return new FaqMatcher(this);
+        }
     }
 
     public CompletableFuture<MatchEvent> match(Question question) {
@@ -103,7 +140,7 @@ public final class FaqMatcher implements AutoCloseable {
             // A repeated question skips the batcher: answered on the caller's thread at once.
             try {
                 BankSnapshot bank = banks.bank(question).join();
-                List<ScoredFaq> top = bank.index().topK(cached.vector(), topK(question));
+                BankHits top = bank.index().search(cached.vector(), topK(question));
                 return CompletableFuture.completedFuture(
                         event(question, cached.truncated(), cached.vector(), bank, top, nowMicros()));
             } catch (RuntimeException e) {
@@ -133,7 +170,7 @@ public final class FaqMatcher implements AutoCloseable {
             bankOf[i] = banks.bank(batch.get(i).question()).join();
             byBank.computeIfAbsent(bankOf[i], b -> new ArrayList<>()).add(i);
         }
-        List<List<ScoredFaq>> tops = new ArrayList<>(java.util.Collections.nCopies(batch.size(), null));
+        List<BankHits> tops = new ArrayList<>(Collections.nCopies(batch.size(), null));
         byBank.forEach((bank, members) -> {
             float[][] queries = new float[members.size()][];
             int[] ks = new int[members.size()];
@@ -141,7 +178,7 @@ public final class FaqMatcher implements AutoCloseable {
                 queries[j] = vectors[members.get(j)];
                 ks[j] = topK(batch.get(members.get(j)).question());
             }
-            List<List<ScoredFaq>> found = bank.index().topK(queries, ks);
+            List<BankHits> found = bank.index().search(queries, ks);
             for (int j = 0; j < members.size(); j++) {
                 tops.set(members.get(j), found.get(j));
             }
@@ -164,22 +201,24 @@ public final class FaqMatcher implements AutoCloseable {
         return q.topK() != null ? q.topK() : options.topK();
     }
 
-    private MatchEvent event(Question q, boolean truncated, float[] vector, BankSnapshot bank, List<ScoredFaq> top,
+    private MatchEvent event(Question q, boolean truncated, float[] vector, BankSnapshot bank, BankHits hits,
             long nowMicros) {
-        List<FaqMatch> matches = new ArrayList<>(top.size());
-        for (ScoredFaq s : top) {
-            matches.add(new FaqMatch(s.entry().id(), s.entry().question(), s.entry().answer(), s.score()));
+        List<FaqMatch> matches = new ArrayList<>(hits.matches().size());
+        for (ScoredFaq s : hits.matches()) {
+            matches.add(faqMatch(s));
         }
         Thresholds thresholds = banks.thresholds(bank.tenant());
-        double best = top.isEmpty() ? Double.NaN : top.get(0).score();
-        double second = top.size() < 2 ? Double.NaN : top.get(1).score();
-        boolean matched = thresholds.matched(best);
         double latencyMs = (nowMicros - q.receivedAtMicros()) / 1000.0;
-        return new MatchEvent(MatchEvent.SCHEMA, q.id(), q.text(), q.tenant(), q.ts(), embedder.spec().name(), matched,
-                matches, truncated, latencyMs, nowMicros / 1000,
+        return new MatchEvent(MatchEvent.SCHEMA, q.id(), q.text(), q.tenant(), q.ts(), embedder.spec().name(),
+                thresholds.matched(hits), matches, truncated, latencyMs, nowMicros / 1000,
                 options.embedding() == EmbeddingFormat.JSON ? vector : null,
                 options.embedding() == EmbeddingFormat.BASE64 ? EventCodec.base64(vector) : null,
-                thresholds.route(best, second).code(), bank.tenant(), bank.version());
+                thresholds.route(hits).code(), bank.tenant(), bank.version(),
+                hits.outOfScopeWins() ? faqMatch(hits.outOfScope()) : null);
+    }
+
+    private static FaqMatch faqMatch(ScoredFaq s) {
+        return new FaqMatch(s.entry().id(), s.entry().question(), s.entry().answer(), s.score(), s.matchedText());
     }
 
     /** The exact-text embedding cache (its hit counts are metrics). */

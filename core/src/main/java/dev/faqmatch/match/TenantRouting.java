@@ -22,6 +22,12 @@ public record TenantRouting(boolean live, String fallbackTenant, Thresholds defa
         return perTenant.getOrDefault(tenant, defaults);
     }
 
+    /** For the start-up log: the job-wide thresholds and the tenants that have their own. */
+    public String describe() {
+        return "min-score " + defaults.minScore() + ", clarify-score " + defaults.clarifyScore() + ", clarify-margin "
+                + defaults.clarifyMargin() + (perTenant.isEmpty() ? "" : "; own thresholds: " + new java.util.TreeMap<>(perTenant));
+    }
+
     public boolean hasFallback() {
         return !fallbackTenant.isEmpty();
     }

@@ -1,5 +1,6 @@
 package dev.faqmatch.match;
 
+import dev.faqmatch.faq.BankHits;
 import java.io.Serializable;
 
 /**
@@ -33,7 +34,25 @@ public record Thresholds(double minScore, double clarifyScore, double clarifyMar
         return best >= minScore && clear ? Route.ANSWER : Route.CLARIFY;
     }
 
-    /** Whether the best score alone reaches min-score ({@code matched} in match events). */
+    /**
+     * The route of a bank's search result: {@link Route#HUMAN} when an out-of-scope example is at
+     * least as close as every answerable entry, else by the scores of the best two entries.
+     */
+    public Route route(BankHits hits) {
+        return route(hits.best(), hits.second(), hits.outOfScopeWins());
+    }
+
+    /** {@link #route(BankHits)} from its three figures (the calibration tool's sweep). */
+    public Route route(double best, double second, boolean outOfScopeWins) {
+        return outOfScopeWins ? Route.HUMAN : route(best, second);
+    }
+
+    /** Whether the best answerable entry reaches min-score and no out-of-scope example is as close ({@code matched}). */
+    public boolean matched(BankHits hits) {
+        return !hits.outOfScopeWins() && matched(hits.best());
+    }
+
+    /** Whether the best score alone reaches min-score. */
     public boolean matched(double best) {
         return !Double.isNaN(best) && best >= minScore;
     }

@@ -13,10 +13,10 @@ class TenantSettingsTest {
         MatcherConfig c = MatcherConfig.fromMap(Map.of("match.min-score", "0.6", "match.clarify-score", "0.45",
                 "match.tenant.cards.min-score", "0.7", "match.tenant.loans.clarify-margin", "0.1",
                 "match.tenant.wealth.min-score", "0.3"));
-        assertThat(c.thresholds("cards")).isEqualTo(new Thresholds(0.7, 0.45, 0.03));
+        assertThat(c.thresholds("cards")).isEqualTo(new Thresholds(0.7, 0.45, 0.06));
         assertThat(c.thresholds("loans")).isEqualTo(new Thresholds(0.6, 0.45, 0.1));
-        assertThat(c.thresholds("wealth")).as("clarify-score follows a lower min-score").isEqualTo(new Thresholds(0.3, 0.3, 0.03));
-        assertThat(c.thresholds("other")).isEqualTo(new Thresholds(0.6, 0.45, 0.03));
+        assertThat(c.thresholds("wealth")).as("clarify-score follows a lower min-score").isEqualTo(new Thresholds(0.3, 0.3, 0.06));
+        assertThat(c.thresholds("other")).isEqualTo(new Thresholds(0.6, 0.45, 0.06));
     }
 
     @Test
@@ -30,7 +30,7 @@ class TenantSettingsTest {
         assertThatThrownBy(() -> MatcherConfig.fromMap(Map.of("match.tenant.cards.clarify-score", "0.9")))
                 .hasMessageContaining("'match.tenant.cards.clarify-score'").hasMessageContaining("must not exceed");
         assertThatThrownBy(() -> MatcherConfig.fromMap(Map.of("match.clarify-score", "0.9")))
-                .hasMessageContaining("'match.clarify-score'").hasMessageContaining("match.min-score (0.5)");
+                .hasMessageContaining("'match.clarify-score'").hasMessageContaining("match.min-score (0.86)");
         assertThatThrownBy(() -> MatcherConfig.fromMap(Map.of("match.fallback-tenant", "a/b")))
                 .hasMessageContaining("'match.fallback-tenant'");
     }
@@ -38,7 +38,7 @@ class TenantSettingsTest {
     @Test
     void anUnsetClarifyScoreFollowsALowMinScore() {
         assertThat(MatcherConfig.fromMap(Map.of("match.min-score", "0.2")).thresholds("any"))
-                .isEqualTo(new Thresholds(0.2, 0.2, 0.03));
+                .isEqualTo(new Thresholds(0.2, 0.2, 0.06));
     }
 
     @Test

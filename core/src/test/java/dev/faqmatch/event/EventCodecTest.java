@@ -40,7 +40,7 @@ class EventCodecTest {
         return new MatchEvent(MatchEvent.SCHEMA, "q-1", "怎么还款", "acme", 1700000000000L, "bge-small-zh-v1.5", true,
                 List.of(new FaqMatch("f-001", "如何还款？", "在APP里还款。", 0.875f),
                         new FaqMatch("f-002", "提前还款？", "可以。", 0.5f)),
-                false, 12.5, 1700000000123L, embedding, base64, "answer", "acme", "0:41");
+                false, 12.5, 1700000000123L, embedding, base64, "answer", "acme", "0:41", null);
     }
 
     @Test
@@ -63,7 +63,7 @@ class EventCodecTest {
 
     @Test
     void matchEventOmitsNullEmbeddingAndTenant() throws Exception {
-        MatchEvent e = new MatchEvent(1, "q", "t", null, null, "m", false, List.of(), true, 1.0, 2L, null, null, null, null, null);
+        MatchEvent e = new MatchEvent(1, "q", "t", null, null, "m", false, List.of(), true, 1.0, 2L, null, null, null, null, null, null);
         JsonNode json = JSON.readTree(EventCodec.toJson(e));
         assertThat(json.has("embedding")).isFalse();
         assertThat(json.has("embedding_base64")).isFalse();

@@ -122,6 +122,25 @@ class FaqBankReaderTest {
     }
 
     @Test
+    void aPhrasingOfTwoEntriesNamesBothLines() {
+        assertThatThrownBy(() -> read("""
+                {"id":"a","question":"怎么提额","answer":"x","similar":["额度太低"]}
+                {"id":"b","question":"额度太低","answer":"y"}
+                """))
+                .isInstanceOf(FaqBankException.class)
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("'额度太低' of 'b' is already a phrasing of 'a' (line 1)");
+    }
+
+    @Test
+    void badVariantsNameTheLine() {
+        assertThatThrownBy(() -> read("{\"id\":\"a\",\"question\":\"q\",\"answer\":\"x\"}\n"
+                + "{\"id\":\"b\",\"question\":\"q2\",\"answer\":\"x\",\"not_similar\":[\"\"]}"))
+                .isInstanceOf(FaqBankException.class)
+                .hasMessageContaining("bank.jsonl line 2: 'not_similar' item 1 is empty");
+    }
+
+    @Test
     void tagsNotArrayRejected() {
         assertThatThrownBy(() -> read("{\"id\":\"a\",\"question\":\"q\",\"answer\":\"x\",\"tags\":\"loan\"}"))
                 .isInstanceOf(FaqBankException.class)
@@ -174,9 +193,15 @@ class FaqBankReaderTest {
         for (FaqEntry e : entries) {
             assertThat(ids.add(e.id())).as("unique id %s", e.id()).isTrue();
             assertThat(e.question()).isNotBlank();
-            assertThat(e.answer()).isNotBlank();
+            if (e.outOfScope()) {
+                assertThat(e.similar()).as("examples of %s", e.id()).hasSizeGreaterThanOrEqualTo(10);
+            } else {
+                assertThat(e.answer()).isNotBlank();
+                assertThat(e.similar()).as("similar questions of %s", e.id()).hasSizeBetween(3, 8);
+            }
         }
         assertThat(entries.get(0).id()).isEqualTo("f-001");
+        assertThat(entries).filteredOn(FaqEntry::outOfScope).hasSizeGreaterThanOrEqualTo(3);
     }
 
     @Test

@@ -3,21 +3,42 @@ package dev.faqmatch.faq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.faqmatch.inference.Vectors;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** A micro-batch's queries searched together find what each finds alone, on one thread and in parallel. */
+/**
+ * A micro-batch's queries searched together find what each finds alone, on one thread and in
+ * parallel, and both find what the collapse rule, written out naively here, says: an entry scores
+ * its best phrasing, a closer counter-example vetoes it, out-of-scope entries are reported apart.
+ */
 class FaqIndexBatchTest {
-    private static FaqIndex randomIndex(int n, int dim, Random random) {
+    private record Bank(FaqIndex index, List<float[]> vectors) {}
+
+    /** Entries with 0-4 similar questions and 0-2 counter-examples; one in ten out of scope. */
+    private static Bank randomBank(int n, int dim, Random random) {
         List<FaqEntry> entries = new ArrayList<>();
-        List<float[]> vectors = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            entries.add(new FaqEntry("f-" + i, "q" + i, "a" + i, List.of()));
-            vectors.add(randomVector(dim, random));
+            List<String> similar = new ArrayList<>();
+            for (int s = random.nextInt(5); s > 0; s--) {
+                similar.add("s" + i + "-" + s);
+            }
+            List<String> not = new ArrayList<>();
+            for (int s = random.nextInt(3); s > 0; s--) {
+                not.add("n" + i + "-" + s);
+            }
+            entries.add(new FaqEntry("f-" + i, "q" + i, "a" + i, List.of(), similar, not,
+                    i % 10 == 9 ? FaqEntry.Kind.OUT_OF_SCOPE : FaqEntry.Kind.FAQ));
         }
-        return FaqIndex.of(entries, vectors, dim);
+        List<float[]> vectors = new ArrayList<>();
+        int rows = FaqIndex.rowTexts(entries).size();
+        for (int row = 0; row < rows; row++) {
+            vectors.add(Vectors.l2NormalizeInPlace(randomVector(dim, random)));
+        }
+        return new Bank(FaqIndex.of(entries, vectors, dim), vectors);
     }
 
     private static float[] randomVector(int dim, Random random) {
@@ -28,10 +49,52 @@ class FaqIndexBatchTest {
         return v;
     }
 
-    private static void batchEqualsSingle(int entries) {
+    /** The rule, one entry at a time. */
+    private static BankHits naive(Bank bank, float[] query, int k) {
+        float[] q = Vectors.l2NormalizeInPlace(query.clone());
+        List<ScoredFaq> answerable = new ArrayList<>();
+        ScoredFaq oos = null;
+        int row = 0;
+        for (FaqEntry e : bank.index().entries()) {
+            float best = Float.NEGATIVE_INFINITY;
+            String text = null;
+            for (String p : e.phrasings()) {
+                float s = dot(bank.vectors().get(row++), q);
+                if (s > best) {
+                    best = s;
+                    text = p;
+                }
+            }
+            float worst = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < e.notSimilar().size(); i++) {
+                worst = Math.max(worst, dot(bank.vectors().get(row++), q));
+            }
+            if (worst > best) {
+                continue;
+            }
+            ScoredFaq scored = new ScoredFaq(e, best, text);
+            if (e.outOfScope()) {
+                oos = oos == null || best > oos.score() ? scored : oos;
+            } else {
+                answerable.add(scored);
+            }
+        }
+        answerable.sort(Comparator.comparingDouble(s -> -s.score()));
+        return new BankHits(answerable.subList(0, Math.min(k, answerable.size())), oos);
+    }
+
+    private static float dot(float[] a, float[] b) {
+        double s = 0;
+        for (int d = 0; d < a.length; d++) {
+            s += a[d] * b[d];
+        }
+        return (float) s;
+    }
+
+    private static void batchEqualsSingleEqualsTheRule(int entries) {
         Random random = new Random(entries);
         int dim = 48;
-        FaqIndex index = randomIndex(entries, dim, random);
+        Bank bank = randomBank(entries, dim, random);
         int nq = 11; // two groups of four and a remainder of three
         float[][] queries = new float[nq][];
         int[] ks = new int[nq];
@@ -39,29 +102,40 @@ class FaqIndexBatchTest {
             queries[i] = randomVector(dim, random);
             ks[i] = 1 + i % 5;
         }
-        List<List<ScoredFaq>> batch = index.topK(queries, ks);
+        List<BankHits> batch = bank.index().search(queries, ks);
         for (int i = 0; i < nq; i++) {
-            List<ScoredFaq> single = index.topK(queries[i], ks[i]);
-            assertThat(batch.get(i)).hasSize(ks[i]);
-            for (int j = 0; j < ks[i]; j++) {
-                assertThat(batch.get(i).get(j).entry().id()).as("query %d rank %d", i, j).isEqualTo(single.get(j).entry().id());
-                assertThat(batch.get(i).get(j).score()).isCloseTo(single.get(j).score(), within(1e-5f));
+            BankHits single = bank.index().search(queries[i], ks[i]);
+            BankHits expected = naive(bank, queries[i], ks[i]);
+            for (BankHits got : List.of(batch.get(i), single)) {
+                assertThat(got.matches()).hasSize(ks[i]);
+                for (int j = 0; j < ks[i]; j++) {
+                    ScoredFaq g = got.matches().get(j);
+                    ScoredFaq e = expected.matches().get(j);
+                    assertThat(g.entry().id()).as("query %d rank %d", i, j).isEqualTo(e.entry().id());
+                    assertThat(g.matchedText()).isEqualTo(e.matchedText());
+                    assertThat(g.score()).isCloseTo(e.score(), within(1e-5f));
+                }
+                assertThat(got.outOfScope().entry().id()).isEqualTo(expected.outOfScope().entry().id());
+                assertThat(got.outOfScope().score()).isCloseTo(expected.outOfScope().score(), within(1e-5f));
             }
         }
     }
 
     @Test
     void oneThreadWithAnOddNumberOfRows() {
-        batchEqualsSingle(1_001);
+        batchEqualsSingleEqualsTheRule(401);
     }
 
     @Test
-    void rowRangesSearchedInParallel() {
-        batchEqualsSingle(45_003);
+    void rangesOfWholeEntriesSearchedInParallel() {
+        batchEqualsSingleEqualsTheRule(15_001); // ~45,000 rows
     }
 
     @Test
     void anEmptyIndexFindsNothing() {
-        assertThat(FaqIndex.empty(4).topK(new float[][] {{1, 0, 0, 0}}, new int[] {3}).get(0)).isEmpty();
+        BankHits hits = FaqIndex.empty(4).search(new float[][] {{1, 0, 0, 0}}, new int[] {3}).get(0);
+        assertThat(hits.matches()).isEmpty();
+        assertThat(hits.outOfScope()).isNull();
+        assertThat(hits.best()).isNaN();
     }
 }

@@ -36,11 +36,15 @@ class LiveBanksTest {
     }
 
     private static FaqUpdate upsert(String tenant, String id, String question, String answer, long offset) {
-        return new FaqUpdate(tenant, id, question, answer, new String[0], 0, offset, System.currentTimeMillis());
+        return upsert(tenant, new FaqEntry(id, question, answer, List.of()), offset);
+    }
+
+    private static FaqUpdate upsert(String tenant, FaqEntry entry, long offset) {
+        return new FaqUpdate(tenant, entry.id(), entry, 0, offset, System.currentTimeMillis());
     }
 
     private static FaqUpdate delete(String tenant, String id, long offset) {
-        return new FaqUpdate(tenant, id, null, null, null, 0, offset, System.currentTimeMillis());
+        return new FaqUpdate(tenant, id, null, 0, offset, System.currentTimeMillis());
     }
 
     private BankSnapshot current(String tenant) throws Exception {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class FaqMatcherTest {
     private static Embedder embedder;
     private static FaqIndex index;
+    private static final Thresholds THRESHOLDS = new Thresholds(0.5, 0.4, 0.03);
 
     @BeforeAll
     static void load() {
@@ -37,8 +38,8 @@ class FaqMatcherTest {
 
     @Test
     void aRepeatedQuestionIsAnsweredFromTheCacheWithTheSameMatches() throws Exception {
-        try (FaqMatcher matcher = new FaqMatcher("test", embedder, index,
-                new FaqMatcher.Options(2, 0.5, EmbeddingFormat.JSON, 8, Duration.ofMillis(5), 16), null)) {
+        try (FaqMatcher matcher = FaqMatcher.builder(embedder,
+                new FaqMatcher.Options(2, EmbeddingFormat.JSON, 8, Duration.ofMillis(5), 16)).bank(index, THRESHOLDS).build()) {
             MatchEvent first = matcher.match(question("q-1", "提前把贷款还清需要额外付费吗")).get(30, TimeUnit.SECONDS);
             MatchEvent again = matcher.match(question("q-2", "提前把贷款还清需要额外付费吗")).get(30, TimeUnit.SECONDS);
             assertThat(matcher.cache().hits()).isEqualTo(1);
@@ -52,8 +53,8 @@ class FaqMatcherTest {
 
     @Test
     void withoutACacheEveryQuestionRunsTheModel() throws Exception {
-        try (FaqMatcher matcher = new FaqMatcher("test", embedder, index,
-                new FaqMatcher.Options(2, 0.5, EmbeddingFormat.NONE, 8, Duration.ofMillis(5)), null)) {
+        try (FaqMatcher matcher = FaqMatcher.builder(embedder,
+                new FaqMatcher.Options(2, EmbeddingFormat.NONE, 8, Duration.ofMillis(5), 0)).bank(index, THRESHOLDS).build()) {
             matcher.match(question("q-1", "忘记密码了")).get(30, TimeUnit.SECONDS);
             matcher.match(question("q-2", "忘记密码了")).get(30, TimeUnit.SECONDS);
             assertThat(matcher.cache().hits()).isZero();

@@ -3,6 +3,10 @@ package dev.faqmatch.match;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.faqmatch.faq.BankHits;
+import dev.faqmatch.faq.FaqEntry;
+import dev.faqmatch.faq.ScoredFaq;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ThresholdsTest {
@@ -34,6 +38,20 @@ class ThresholdsTest {
         assertThat(t.route(0.39, 0.1)).isEqualTo(Route.HUMAN);
         assertThat(t.route(Double.NaN, Double.NaN)).isEqualTo(Route.HUMAN);
         assertThat(t.matched(Double.NaN)).isFalse();
+    }
+
+    @Test
+    void anOutOfScopeExampleAtLeastAsCloseAsEveryEntrySendsTheQuestionToAPerson() {
+        ScoredFaq faq = new ScoredFaq(new FaqEntry("f", "q", "a", List.of()), 0.9f, "q");
+        ScoredFaq chat = new ScoredFaq(new FaqEntry("oos", "你好", "", List.of(), List.of(), List.of(),
+                FaqEntry.Kind.OUT_OF_SCOPE), 0.9f, "你好");
+        BankHits tie = new BankHits(List.of(faq), chat);
+        assertThat(t.route(tie)).isEqualTo(Route.HUMAN);
+        assertThat(t.matched(tie)).isFalse();
+        BankHits below = new BankHits(List.of(faq), new ScoredFaq(chat.entry(), 0.89f, "你好"));
+        assertThat(t.route(below)).isEqualTo(Route.ANSWER);
+        assertThat(t.matched(below)).isTrue();
+        assertThat(t.route(new BankHits(List.of(), chat))).as("nothing answerable at all").isEqualTo(Route.HUMAN);
     }
 
     @Test

@@ -60,8 +60,7 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
             return new Options(config.get(MatcherConfig.MODEL_DIR), config.get(MatcherConfig.MODEL_NAME),
                     config.get(MatcherConfig.FAQ_BANK),
                     config.get(MatcherConfig.DEVICE), config.get(MatcherConfig.INTRA_OP_THREADS),
-                    new FaqMatcher.Options(config.get(MatcherConfig.TOP_K), config.get(MatcherConfig.MIN_SCORE),
-                            config.get(MatcherConfig.EMBEDDING_OUTPUT), config.get(MatcherConfig.BATCH_MAX_SIZE),
+                    new FaqMatcher.Options(config.get(MatcherConfig.TOP_K), config.get(MatcherConfig.EMBEDDING_OUTPUT), config.get(MatcherConfig.BATCH_MAX_SIZE),
                             config.get(MatcherConfig.BATCH_MAX_DELAY), config.get(MatcherConfig.CACHE_MAX_ENTRIES)),
                     config.get(MatcherConfig.ASYNC_TIMEOUT), config.asyncCapacity(), config.routing(),
                     config.get(MatcherConfig.FAQ_BOOTSTRAP_TIMEOUT));
@@ -112,14 +111,14 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
         if (banks.dim() != embedder.spec().dim()) {
             throw new IllegalStateException("FAQ bank dim " + banks.dim() + " != model dim " + embedder.spec().dim());
         }
-        matcher = new FaqMatcher("faq-batcher-" + subtask, embedder, matching, this::onBatch, cacheLease.get(),
-                new TenantBanks(banks, options.routing()));
+        matcher = FaqMatcher.builder(embedder, matching).name("faq-batcher-" + subtask).batchListener(this::onBatch)
+                .cache(cacheLease.get()).banks(new TenantBanks(banks, options.routing())).build();
         registerMetrics(embedder);
         LOG.info("Slot {}/{} ready in {} ms: model {}; FAQ banks (default from {}): {}; batches of up to {} questions"
-                        + " or {} ms; async capacity {}, timeout {} s; top-k {}, min-score {}",
+                        + " or {} ms; async capacity {}, timeout {} s; top-k {}; routing {}",
                 subtask + 1, parallelism, (System.nanoTime() - start) / 1_000_000, embedder, options.faqBank(),
                 banks.describe(), matching.batchMaxSize(), matching.batchMaxDelay().toMillis(), options.asyncCapacity(),
-                options.asyncTimeout().toSeconds(), matching.topK(), matching.minScore());
+                options.asyncTimeout().toSeconds(), matching.topK(), options.routing().describe());
     }
 
     /** The CUDA devices Flink's external-resource framework gave this slot (none without it). */

@@ -293,6 +293,8 @@ public class FaqBanksFunction extends BroadcastProcessFunction<RawRecord, FaqUpd
         LiveBanks banks = banksLease.get();
         MetricGroup group = metrics.addGroup("tenant", tenant);
         group.gauge("bankEntries", () -> snapshot(banks, tenant) == null ? 0 : snapshot(banks, tenant).index().size());
+        group.gauge("bankPhrasings", () -> snapshot(banks, tenant) == null ? 0
+                : snapshot(banks, tenant).index().phrasings());
         group.gauge("bankBytes", () -> snapshot(banks, tenant) == null ? 0L
                 : snapshot(banks, tenant).index().matrixBytes());
         group.gauge("bankVersion", () -> snapshot(banks, tenant) == null ? "" : snapshot(banks, tenant).version());

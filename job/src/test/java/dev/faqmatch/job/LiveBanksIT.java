@@ -250,6 +250,82 @@ class LiveBanksIT {
         }
     }
 
+    /**
+     * A bank with similar questions, counter-examples and out-of-scope examples on the FAQ topic:
+     * each match names the phrasing that matched, a counter-example keeps its entry out, an
+     * out-of-scope example sends the question to a person, one phrasing in two entries is a tie
+     * (clarify), and an edit of one entry's similar questions is answered by the new phrasing.
+     */
+    @Test
+    void similarQuestionsCounterExamplesAndOutOfScopeExamples() throws Exception {
+        String faqs = "vt-faqs";
+        KAFKA.get().createTopics(1, "vt-questions", "vt-matches", "vt-dlq");
+        KAFKA.get().createCompactedTopic(faqs, 1);
+        FaqEntry raise = new FaqEntry("v-1", "信用卡怎么提高额度", "在APP申请提额。", List.of(),
+                List.of("额度太低了想调高点", "怎样申请提额"), List.of("信用卡额度怎么降低"), FaqEntry.Kind.FAQ);
+        FaqEntry fee = new FaqEntry("v-2", "信用卡年费怎么收", "首年免年费。", List.of(), List.of("年费多少钱"), List.of(),
+                FaqEntry.Kind.FAQ);
+        FaqEntry lost = new FaqEntry("v-3", "信用卡丢了怎么办", "立即挂失。", List.of(), List.of("卡丢了咋办"), List.of(),
+                FaqEntry.Kind.FAQ);
+        FaqEntry lostTwin = new FaqEntry("v-4", "卡片遗失如何处理", "立即挂失。", List.of(), List.of("卡不见了怎么挂失"),
+                List.of(), FaqEntry.Kind.FAQ);
+        FaqEntry lostTwinToo = new FaqEntry("v-5", "银行卡丢失补办", "到网点补办。", List.of(), List.of("卡不见了怎么挂失"),
+                List.of(), FaqEntry.Kind.FAQ);
+        FaqEntry chat = new FaqEntry("oos-chat", "你好", "正在为您转接人工客服。", List.of(),
+                List.of("帮我写首关于秋天的诗", "讲个笑话", "今天天气怎么样"), List.of(), FaqEntry.Kind.OUT_OF_SCOPE);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+            for (FaqEntry e : List.of(raise, fee, lost, lostTwin, lostTwinToo, chat)) {
+                upsert(producer, faqs, "vt", e);
+            }
+            producer.flush();
+        }
+        Map<String, String> settings = settings("vt-questions", "vt-matches", "vt-dlq", faqs, "vt", 1);
+        settings.put("match.tenant.vt.min-score", "0.8");
+        settings.put("match.tenant.vt.clarify-score", "0.5");
+        settings.put("match.tenant.vt.clarify-margin", "0.02");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        FaqMatcherJob.build(env, MatcherConfig.fromMap(settings));
+        JobClient job = env.executeAsync("live-banks-variants-it");
+        try (Output out = new Output("vt-matches", "vt-dlq");
+                KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+            ask(producer, "vt-questions", "v-q1", "vt", "额度太低了想调高点");
+            ask(producer, "vt-questions", "v-q2", "vt", "信用卡额度怎么降低");
+            ask(producer, "vt-questions", "v-q3", "vt", "帮我写首关于秋天的诗");
+            ask(producer, "vt-questions", "v-q4", "vt", "卡不见了怎么挂失");
+            producer.flush();
+            JsonNode q1 = out.match("v-q1");
+            assertThat(top(q1)).isEqualTo("v-1");
+            assertThat(q1.path("matches").path(0).path("matched_text").asText()).isEqualTo("额度太低了想调高点");
+            assertThat(q1.path("matches").path(0).path("question").asText()).isEqualTo(raise.question());
+            assertThat(q1.get("route").asText()).isEqualTo("answer");
+            assertThat(ids(q1)).as("one entry per id: its other phrasings are not matches of their own").doesNotHaveDuplicates();
+            JsonNode q2 = out.match("v-q2");
+            assertThat(ids(q2)).as("its counter-example keeps v-1 out").doesNotContain("v-1");
+            JsonNode q3 = out.match("v-q3");
+            assertThat(q3.get("route").asText()).isEqualTo("human");
+            assertThat(q3.get("matched").asBoolean()).isFalse();
+            assertThat(q3.path("out_of_scope").path("faq_id").asText()).isEqualTo("oos-chat");
+            assertThat(q3.path("out_of_scope").path("matched_text").asText()).isEqualTo("帮我写首关于秋天的诗");
+            assertThat(ids(q3)).doesNotContain("oos-chat");
+            JsonNode q4 = out.match("v-q4");
+            assertThat(ids(q4).subList(0, 2)).containsExactlyInAnyOrder("v-4", "v-5");
+            assertThat(q4.get("route").asText()).as("one phrasing in two entries is a tie").isEqualTo("clarify");
+
+            // An edit of one entry's similar questions: the new phrasing answers.
+            FaqEntry fee2 = new FaqEntry("v-2", fee.question(), fee.answer(), List.of(),
+                    List.of("年费多少钱", "每年要交多少钱的年费"), List.of(), FaqEntry.Kind.FAQ);
+            upsert(producer, faqs, "vt", fee2);
+            producer.flush();
+            JsonNode edited = askUntil(producer, "vt-questions", out, "v-e-", "vt", "每年要交多少钱的年费",
+                    m -> m.path("matches").path(0).path("matched_text").asText().equals("每年要交多少钱的年费"));
+            assertThat(top(edited)).isEqualTo("v-2");
+            assertThat(edited.get("route").asText()).isEqualTo("answer");
+            assertThat(out.deadLetters).isEmpty();
+        } finally {
+            job.cancel().get();
+        }
+    }
+
     /** Bad records of many kinds, and random mutations of a good one; returns how many were sent and how many are invalid. */
     private static int[] publishBadFaqRecords(KafkaProducer<byte[], byte[]> producer) throws Exception {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -263,8 +339,21 @@ class LiveBanksIT {
         // (a record without a key cannot be sent: the broker refuses it on a compacted topic)
         records.add(new ProducerRecord<>(FAQS, utf8(""), utf8("{}")));
         records.add(new ProducerRecord<>(FAQS, utf8("bad tenant/x"), null));
+        // similar questions, counter-examples and kinds: wrong types, empty strings, huge lists, repeats
+        String entry = "{\"tenant\":\"cards\",\"id\":\"x-7\",\"question\":\"问\",\"answer\":\"答\"";
+        records.add(faq("cards/x-7", entry + ",\"similar\":\"不是数组\"}"));
+        records.add(faq("cards/x-7", entry + ",\"similar\":[1,2]}"));
+        records.add(faq("cards/x-7", entry + ",\"similar\":[\"\"]}"));
+        records.add(faq("cards/x-7", entry + ",\"not_similar\":[\"  \"]}"));
+        records.add(faq("cards/x-7", entry + ",\"similar\":[" + String.join(",", java.util.Collections.nCopies(201, "\"重复\""))
+                + "]}"));
+        records.add(faq("cards/x-7", entry + ",\"similar\":[\"" + "长".repeat(300) + "\"]}"));
+        records.add(faq("cards/x-7", entry + ",\"similar\":[\"问\"]}"));
+        records.add(faq("cards/x-7", entry + ",\"similar\":[\"甲\"],\"not_similar\":[\"甲\"]}"));
+        records.add(faq("cards/x-7", entry + ",\"kind\":\"chitchat\"}"));
         Random random = new Random(13);
-        byte[] good = FaqRecords.upsertJson("fuzz", new FaqEntry("z-1", "问题", "答案", List.of("t")));
+        byte[] good = FaqRecords.upsertJson("fuzz", new FaqEntry("z-1", "问题", "答案", List.of("t"), List.of("相似的问题"),
+                List.of("反例"), FaqEntry.Kind.FAQ));
         for (int i = 0; i < 30; i++) {
             byte[] mutated = good.clone();
             for (int j = 0; j < 1 + random.nextInt(3); j++) {

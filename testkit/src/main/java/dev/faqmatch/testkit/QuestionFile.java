@@ -19,8 +19,11 @@ public final class QuestionFile {
     /** The sample questions shipped in the jar. */
     public static final String SAMPLE = "classpath:samples/questions.jsonl";
 
-    /** One question; {@code expectedFaqId} is null when unknown or when nothing should match. */
-    public record Entry(String id, String text, String expectedFaqId) {}
+    /**
+     * One question; {@code expectedFaqId} is null when unknown or when no entry answers it, which
+     * {@code labelled} tells apart ({@code "expected_faq_id": null} is labelled).
+     */
+    public record Entry(String id, String text, String expectedFaqId, boolean labelled) {}
 
     private QuestionFile() {}
 
@@ -41,9 +44,9 @@ public final class QuestionFile {
                     JsonNode node = mapper.readTree(trimmed);
                     String id = node.hasNonNull("id") ? node.get("id").asText() : "line-" + number;
                     String expected = node.hasNonNull("expected_faq_id") ? node.get("expected_faq_id").asText() : null;
-                    entries.add(new Entry(id, node.path("text").asText(), expected));
+                    entries.add(new Entry(id, node.path("text").asText(), expected, node.has("expected_faq_id")));
                 } else {
-                    entries.add(new Entry("line-" + number, trimmed, null));
+                    entries.add(new Entry("line-" + number, trimmed, null, false));
                 }
             }
             return entries;

@@ -8,6 +8,7 @@ import dev.faqmatch.inference.EmbeddingCache;
 import dev.faqmatch.inference.LengthBuckets;
 import dev.faqmatch.inference.MicroBatcher;
 import dev.faqmatch.match.FaqMatcher;
+import dev.faqmatch.match.Thresholds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,15 +53,17 @@ final class InferenceLayerBench {
             }
         };
         FaqMatcher.Options options =
-                new FaqMatcher.Options(3, 0.5, EmbeddingFormat.JSON, batchMaxSize, batchMaxDelay, cacheMaxEntries);
+                new FaqMatcher.Options(3, EmbeddingFormat.JSON, batchMaxSize, batchMaxDelay, cacheMaxEntries);
+        Thresholds thresholds = new Thresholds(0.5, 0.5, 0);
         // one cache for all slots, as the job shares one per TaskManager
         EmbeddingCache cache = new EmbeddingCache(cacheMaxEntries);
         List<FaqMatcher> warm = new ArrayList<>();
         List<FaqMatcher> timed = new ArrayList<>();
         for (int s = 0; s < slots; s++) {
-            warm.add(new FaqMatcher("bench-warm-" + s, embedders.get(s), index, options, listener,
-                    new EmbeddingCache(0)));
-            timed.add(new FaqMatcher("bench-batcher-" + s, embedders.get(s), index, options, listener, cache));
+            warm.add(FaqMatcher.builder(embedders.get(s), options).name("bench-warm-" + s).batchListener(listener)
+                    .cache(new EmbeddingCache(0)).bank(index, thresholds).build());
+            timed.add(FaqMatcher.builder(embedders.get(s), options).name("bench-batcher-" + s).batchListener(listener)
+                    .cache(cache).bank(index, thresholds).build());
         }
         for (Embedder e : embedders) {
             e.setRunCost(bucketed ? LengthBuckets.DEFAULT_RUN_COST : Integer.MAX_VALUE);

@@ -16,8 +16,9 @@ import java.util.stream.IntStream;
 /**
  * FAQ retrieval from a paraphrase file, searched through the job's own {@link FaqIndex}: the
  * distinct first texts of the positive pairs form the bank, and each distinct second text asks
- * it. A hit is any bank text paired positively with the query, or the query's own text should it
- * also be in the bank (a verbatim question must find its own FAQ). Negative pairs add no bank
+ * it. A hit is any other bank text paired positively with the query; a query whose own text is
+ * also in the bank does not find itself (its own row is left out of its results, as C-MTEB-style
+ * evaluators do), since finding a copy of the question measures nothing. Negative pairs add no bank
  * text (their texts would only be distractors that no query is meant to find); they serve to tell
  * the misses apart.
  *
@@ -84,7 +85,9 @@ public final class RetrievalEval {
         for (PairFile.Pair p : pairs) {
             if (p.label() == 1) {
                 bankTexts.add(p.text1());
-                relevant.computeIfAbsent(p.text2(), q -> new LinkedHashSet<>(Set.of(q))).add(p.text1());
+                if (!p.text1().equals(p.text2())) {
+                    relevant.computeIfAbsent(p.text2(), q -> new LinkedHashSet<>()).add(p.text1());
+                }
             } else {
                 negative.add(List.of(p.text1(), p.text2()));
                 negative.add(List.of(p.text2(), p.text1()));
@@ -104,8 +107,10 @@ public final class RetrievalEval {
             queryVectors[i] = vectors.apply(queries.get(i).getKey());
         }
         // The index is thread-safe.
+        // A query whose own text is in the bank would find itself first: it is left out of its own
+        // results (as C-MTEB-style evaluators do), so only other texts can be hits.
         List<List<ScoredFaq>> results = IntStream.range(0, queries.size()).parallel()
-                .mapToObj(i -> index.topK(queryVectors[i], DEPTH))
+                .mapToObj(i -> withoutItself(index.topK(queryVectors[i], DEPTH + 1), queries.get(i).getKey()))
                 .toList();
         // 1-based rank of the first hit, 0 for none within DEPTH.
         int[] ranks = new int[queries.size()];
@@ -117,7 +122,7 @@ public final class RetrievalEval {
             ranks[i] = firstHit(found, hits);
             if (ranks[i] != 1 && !found.isEmpty()) {
                 String first = found.get(0).entry().question();
-                List<String> expected = hits.stream().filter(h -> !h.equals(query)).toList();
+                List<String> expected = List.copyOf(hits);
                 misses.add(new Miss(query, first, found.get(0).score(), negative.contains(List.of(query, first)),
                         expected, ranks[i]));
             }
@@ -135,6 +140,11 @@ public final class RetrievalEval {
         }
         int n = ranks.length;
         return new Result(index.size(), n, (double) at1 / n, (double) at5 / n, reciprocal / n, List.copyOf(misses));
+    }
+
+    private static List<ScoredFaq> withoutItself(List<ScoredFaq> found, String query) {
+        List<ScoredFaq> rest = found.stream().filter(s -> !s.entry().question().equals(query)).toList();
+        return rest.subList(0, Math.min(DEPTH, rest.size()));
     }
 
     private static int firstHit(List<ScoredFaq> results, Set<String> hits) {

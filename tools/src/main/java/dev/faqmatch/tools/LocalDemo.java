@@ -129,6 +129,12 @@ public final class LocalDemo {
         private int deadLetters;
         private int expectedFirst;
         private int expectedKnown;
+        /** Labelled questions routed answer, and those answered with the labelled entry. */
+        private int answered;
+        private int answeredRight;
+        private int answerableAnswered;
+        /** Where the questions labelled as having no entry went. */
+        private final Map<String, Integer> withoutEntryRoutes = new java.util.TreeMap<>();
         private long publishStartNanos;
         private long lastMatchNanos;
 
@@ -214,7 +220,7 @@ public final class LocalDemo {
             long published = System.nanoTime();
             producer.send(new ProducerRecord<>(config.get(MatcherConfig.FAQS_TOPIC), key.getBytes(StandardCharsets.UTF_8),
                     FaqRecords.upsertJson(LiveBanks.DEFAULT_TENANT, new FaqEntry(entry.id(), entry.question(), answer,
-                            entry.tags())))).get();
+                            entry.tags(), entry.similar(), entry.notSimilar(), entry.kind())))).get();
             System.out.printf("%nLive update: published a new answer of %s (%s) to topic '%s' while the job runs.%n",
                     entry.id(), abbreviate(entry.question(), 30), config.get(MatcherConfig.FAQS_TOPIC));
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
@@ -281,13 +287,21 @@ public final class LocalDemo {
             }
             QuestionFile.Entry asked = byId.get(id);
             String check = "";
-            if (asked != null && asked.expectedFaqId() != null) {
-                expectedKnown++;
-                boolean right = asked.expectedFaqId().equals(best.path("faq_id").asText()) && event.path("matched").asBoolean();
-                if (right) {
-                    expectedFirst++;
+            String route = event.path("route").asText("-");
+            if (asked != null && asked.labelled()) {
+                boolean routedAnswer = route.equals("answer");
+                answered += routedAnswer ? 1 : 0;
+                if (asked.expectedFaqId() == null) {
+                    withoutEntryRoutes.merge(route, 1, Integer::sum);
+                    check = routedAnswer ? "  (WRONG: no entry answers it)" : "";
+                } else {
+                    expectedKnown++;
+                    boolean first = asked.expectedFaqId().equals(best.path("faq_id").asText());
+                    expectedFirst += first ? 1 : 0;
+                    answerableAnswered += routedAnswer ? 1 : 0;
+                    answeredRight += routedAnswer && first ? 1 : 0;
+                    check = first ? "" : (routedAnswer ? "  (WRONG: expected " : "  (expected ") + asked.expectedFaqId() + ")";
                 }
-                check = right ? "" : "  (expected " + asked.expectedFaqId() + ")";
             }
             String took = (Double.isNaN(latency) ? "" : String.format(Locale.ROOT, ", %.0f ms", latency))
                     + (event.has("route") ? ", " + event.get("route").asText() + " [" + event.path("bank").asText() + " "
@@ -301,8 +315,8 @@ public final class LocalDemo {
             System.out.printf("%nSummary: %d events: %d matched, %d below match.min-score %.2f, %d dead letters.%n",
                     total, matched, unmatched, config.get(MatcherConfig.MIN_SCORE), deadLetters);
             if (!routes.isEmpty()) {
-                System.out.printf("Routes: %s (answer: clear best match; clarify: close matches, ask the customer;"
-                        + " human: below match.clarify-score).%n", routes);
+                System.out.printf("Routes: %s (answer: the bot answers alone; clarify: close matches, ask the customer;"
+                        + " human: below match.clarify-score, or closest to an out-of-scope example).%n", routes);
             }
             if (matched + unmatched > 0 && seconds > 0 && !questions.isEmpty()) {
                 System.out.printf(Locale.ROOT, "Throughput: %.1f questions/s (publish of the first question to the last"
@@ -317,8 +331,17 @@ public final class LocalDemo {
                         config.get(MatcherConfig.CHECKPOINT_INTERVAL).toMillis() + " ms");
             }
             if (expectedKnown > 0) {
-                System.out.printf(Locale.ROOT, "Expected FAQ ranked first and matched for %d of %d labelled questions (%.0f%%).%n",
+                System.out.printf(Locale.ROOT, "Expected FAQ ranked first for %d of %d questions with an entry (%.0f%%).%n",
                         expectedFirst, expectedKnown, 100.0 * expectedFirst / expectedKnown);
+                System.out.printf(Locale.ROOT, "Answer route: precision %s (%d right of %d answered), coverage %.0f%%"
+                                + " (%d of %d questions with an entry answered alone).%n",
+                        answered == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100.0 * answeredRight / answered),
+                        answeredRight, answered, 100.0 * answerableAnswered / expectedKnown, answerableAnswered,
+                        expectedKnown);
+            }
+            if (!withoutEntryRoutes.isEmpty()) {
+                int n = withoutEntryRoutes.values().stream().mapToInt(Integer::intValue).sum();
+                System.out.printf(Locale.ROOT, "The %d questions without an entry went: %s.%n", n, withoutEntryRoutes);
             }
         }
     }

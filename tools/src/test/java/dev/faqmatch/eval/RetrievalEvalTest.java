@@ -31,7 +31,7 @@ class RetrievalEvalTest {
         v.put("z", new float[] {0, 0, 1});
         List<PairFile.Pair> pairs = List.of(
                 pair("A", "a", 1), pair("B", "b", 1), pair("C", "c", 1), pair("X", "z", 0),
-                pair("A", "B", 1), // query "B" is itself in the bank: finding itself is a hit, rank 1
+                pair("A", "B", 1), // query "B" is itself in the bank, left out of its own results: A and C tie at 0, A first
                 pair("A", "d", 1), pair("C", "d", 1),
                 pair("A", "a", 1), // a repeated pair asks once
                 pair("b", "A", 0)); // b's first result A, labelled a non-paraphrase (in either order)
@@ -55,6 +55,20 @@ class RetrievalEvalTest {
         assertThat(d.firstLabelledNegative()).isFalse();
         assertThat(d.expected()).containsExactly("A", "C");
         assertThat(r.missesLabelledNegative()).isEqualTo(1);
+    }
+
+    @Test
+    void aQueryInTheBankDoesNotFindItself() {
+        Map<String, float[]> v = Map.of("P", new float[] {1, 0}, "Q", new float[] {0, 1}, "R", new float[] {-0.1f, 1},
+                "r", new float[] {-0.1f, 1});
+        // P and Q are paraphrases, each a bank text and each a query.
+        List<PairFile.Pair> pairs = List.of(pair("P", "Q", 1), pair("R", "r", 1), pair("Q", "P", 1));
+        RetrievalEval.Result r = RetrievalEval.evaluate(pairs, v::get);
+        assertThat(r.bank()).isEqualTo(3); // P, R, Q
+        // query Q: R (0.995) before its paraphrase P (0), itself left out: a miss at rank 2
+        assertThat(r.misses()).extracting(RetrievalEval.Miss::query, RetrievalEval.Miss::expectedRank)
+                .containsExactly(tuple("Q", 2));
+        assertThat(r.recallAt1()).isCloseTo(2.0 / 3, within(1e-12)); // P finds Q (R is below 0), r finds R
     }
 
     @Test
