@@ -156,7 +156,7 @@ public final class Calibrate {
             }
         } else {
             for (SetResult r : results) {
-                lines.add(new CurvePlot.Line(abbreviate(r.set().name(), 26), atMargin(r.grid(), margin)));
+                lines.add(new CurvePlot.Line(abbreviate(r.set().name(), 40), atMargin(r.grid(), margin)));
             }
         }
         List<RoutingSweep.Point> chosenPoints = bestIndex < 0 ? List.of()
