@@ -46,12 +46,21 @@ stop_pid_file() {
 
 # Builds when the distribution in target/ is missing or older than the sources or a pom.
 ensure_built() {
+  # Scripts started together (deploy/kafka.sh and deploy/cluster.sh in two terminals) must not run
+  # two Maven builds in one tree (the second read half-written jars): the build holds a lock, and
+  # a script that waited for it finds the tree built.
+  mkdir -p target
+  local lock
+  exec {lock}>target/.build.lock
+  flock "$lock"
   if [[ ! -f target/.built ]] \
       || [[ -n "$(find pom.xml */pom.xml */src -newer target/.built -print -quit)" ]]; then
     echo "Building (mvn -DskipTests package) ..." >&2
     mvn -B -q -DskipTests package >&2
     touch target/.built
   fi
+  flock -u "$lock"
+  exec {lock}>&-
 }
 
 # run_java [JVM options...] MAIN [args...]: an entry point of the tools module, with Flink, ONNX

@@ -22,6 +22,6 @@ case "$mode" in
              --bootstrap-server "$BOOTSTRAP" --topic "$topic" "$@" ;;
   consume) exec "$JAVA" "$log" -cp "$cp" org.apache.kafka.tools.consumer.ConsoleConsumer \
              --bootstrap-server "$BOOTSTRAP" --topic "$topic" --from-beginning \
-             --isolation-level read_committed --property print.key=true "$@" ;;
+             --isolation-level read_committed --formatter-property print.key=true "$@" ;;
   *) die "unknown mode '$mode': produce or consume" ;;
 esac
