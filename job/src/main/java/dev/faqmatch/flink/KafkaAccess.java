@@ -17,7 +17,7 @@ public record KafkaAccess(String bootstrapServers, Map<String, String> clientPro
     }
 
     public static KafkaAccess from(MatcherConfig config) {
-        return new KafkaAccess(config.get(MatcherConfig.BOOTSTRAP_SERVERS), config.kafkaClientProperties(),
+        return new KafkaAccess(config.get(MatcherConfig.BOOTSTRAP_SERVERS), KafkaClientConfig.user(config),
                 config.get(MatcherConfig.KAFKA_STARTUP_TIMEOUT));
     }
 
@@ -25,7 +25,7 @@ public record KafkaAccess(String bootstrapServers, Map<String, String> clientPro
     public Properties properties() {
         Properties props = new Properties();
         props.putAll(clientProperties);
-        props.put("bootstrap.servers", bootstrapServers);
+        props.put(org.apache.kafka.clients.CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return props;
     }
 }

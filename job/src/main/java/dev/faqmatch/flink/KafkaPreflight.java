@@ -22,9 +22,7 @@ public final class KafkaPreflight {
     private KafkaPreflight() {}
 
     public static void check(MatcherConfig config) {
-        Properties props = new Properties();
-        props.putAll(config.kafkaClientProperties());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(MatcherConfig.BOOTSTRAP_SERVERS));
+        Properties props = KafkaClientConfig.admin(config);
         int timeoutMs = (int) config.get(MatcherConfig.KAFKA_STARTUP_TIMEOUT).toMillis();
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000));

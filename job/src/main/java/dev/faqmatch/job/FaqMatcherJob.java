@@ -8,11 +8,11 @@ import dev.faqmatch.event.RawRecord;
 import dev.faqmatch.faq.FaqBankReader;
 import dev.faqmatch.flink.EmbedAndMatchFunction;
 import dev.faqmatch.flink.JsonRecords;
+import dev.faqmatch.flink.KafkaClientConfig;
 import dev.faqmatch.flink.KafkaPreflight;
 import dev.faqmatch.flink.ParseQuestions;
 import dev.faqmatch.flink.RawRecordDeserializer;
 import dev.faqmatch.inference.ModelSource;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -38,8 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FaqMatcherJob {
     private static final Logger LOG = LoggerFactory.getLogger(FaqMatcherJob.class);
-    /** Kafka only accepts transactions up to the broker's transaction.max.timeout.ms (15 min by default). */
-    private static final String TRANSACTION_TIMEOUT_MS = Long.toString(TimeUnit.MINUTES.toMillis(15));
 
     private FaqMatcherJob() {}
 
@@ -90,12 +88,10 @@ public final class FaqMatcherJob {
         env.getConfig().enableObjectReuse();
 
         KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(config.get(MatcherConfig.BOOTSTRAP_SERVERS))
+                .setProperties(KafkaClientConfig.consumer(config, config.get(MatcherConfig.GROUP_ID)))
                 .setTopics(config.get(MatcherConfig.QUESTIONS_TOPIC))
-                .setGroupId(config.get(MatcherConfig.GROUP_ID))
                 .setStartingOffsets(startingOffsets(config))
                 .setDeserializer(new RawRecordDeserializer())
-                .setProperties(clientProperties(config))
                 .build();
 
         DataStream<RawRecord> rawQuestions = env
@@ -144,16 +140,6 @@ public final class FaqMatcherJob {
 
     private static <T> KafkaSink<T> sink(MatcherConfig config, String topic, String idSuffix,
             org.apache.flink.util.function.SerializableFunction<T, String> key) {
-        Properties producer = clientProperties(config);
-        producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
-        // A match event is ~6 KB with its embedding as JSON: Kafka's 16 KB default batch held two,
-        // so the sink sent a request per two events and the broker's CPU per question was a
-        // quarter of a model run (docs/BENCHMARKS.md). Exactly-once output is visible only at the
-        // checkpoint anyway, so lingering costs it nothing. A user's kafka.client.* wins.
-        producer.putIfAbsent("batch.size", "524288");
-        if (config.get(MatcherConfig.DELIVERY) == MatcherConfig.Delivery.EXACTLY_ONCE) {
-            producer.putIfAbsent("linger.ms", "100");
-        }
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(MatcherConfig.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(JsonRecords.to(topic, key))
@@ -161,13 +147,8 @@ public final class FaqMatcherJob {
                         ? DeliveryGuarantee.EXACTLY_ONCE
                         : DeliveryGuarantee.AT_LEAST_ONCE)
                 .setTransactionalIdPrefix(config.get(MatcherConfig.TRANSACTIONAL_ID_PREFIX) + "-" + idSuffix)
-                .setKafkaProducerConfig(producer)
+                .setKafkaProducerConfig(KafkaClientConfig.producer(config))
                 .build();
     }
 
-    static Properties clientProperties(MatcherConfig config) {
-        Properties properties = new Properties();
-        properties.putAll(config.kafkaClientProperties());
-        return properties;
-    }
 }

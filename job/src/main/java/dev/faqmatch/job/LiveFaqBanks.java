@@ -6,6 +6,7 @@ import dev.faqmatch.event.Question;
 import dev.faqmatch.event.RawRecord;
 import dev.faqmatch.faq.FaqUpdate;
 import dev.faqmatch.flink.FaqBanksFunction;
+import dev.faqmatch.flink.KafkaClientConfig;
 import dev.faqmatch.flink.ParseFaqRecords;
 import dev.faqmatch.flink.ParseQuestions;
 import dev.faqmatch.flink.RawRecordDeserializer;
@@ -36,7 +37,7 @@ final class LiveFaqBanks {
     static Wired connect(StreamExecutionEnvironment env, MatcherConfig config,
             DataStream<RawRecord> rawQuestions) {
         KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(config.get(MatcherConfig.BOOTSTRAP_SERVERS))
+                .setProperties(KafkaClientConfig.consumer(config, config.get(MatcherConfig.GROUP_ID) + "-faqs"))
                 // A pattern, not a list: a list fails the job when the topic does not exist yet,
                 // while the pattern picks it up when it is created.
                 .setTopicPattern(Pattern.compile(Pattern.quote(config.get(MatcherConfig.FAQS_TOPIC))))
@@ -46,8 +47,6 @@ final class LiveFaqBanks {
                 .setDeserializer(new RawRecordDeserializer())
                 .setProperty("partition.discovery.interval.ms", DISCOVERY_INTERVAL_MS)
                 .setProperty("commit.offsets.on.checkpoint", "false") // the offsets live in the checkpoint
-                .setProperties(FaqMatcherJob.clientProperties(config))
-                .setGroupId(config.get(MatcherConfig.GROUP_ID) + "-faqs")
                 .build();
         SingleOutputStreamOperator<FaqUpdate> updates = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "faqs")
