@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
@@ -73,14 +72,11 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
     private transient RefCountedCache<SharedBanks.Key, LiveBanks>.Lease banksLease;
     private transient RefCountedCache<SharedModels.CacheKey, EmbeddingCache>.Lease cacheLease;
     private transient FaqMatcher matcher;
-    private transient Counter questions;
-    private transient Counter matched;
-    private transient Counter unmatched;
+    private transient MatchCounters counts;
     private transient volatile int lastBatchSize;
     private transient volatile double lastBatchMillis;
     private transient Histogram batchSizes;
     private transient Histogram batchMillis;
-    private transient Counter failedBatches;
 
     public EmbedAndMatchFunction(Options options) {
         this.options = options;
@@ -138,10 +134,8 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
 
     private void registerMetrics(Embedder embedder) {
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP);
-        matched = group.counter("matched");
-        unmatched = group.counter("unmatched");
-        questions = group.counter("questions");
-        group.meter("questionsPerSecond", new MeterView(questions));
+        counts = new MatchCounters(group);
+        group.meter("questionsPerSecond", new MeterView(counts.questions));
         group.gauge("queueDepth", () -> matcher == null ? 0 : matcher.queued());
         group.gauge("batchSize", () -> lastBatchSize);
         group.gauge("batchMillis", () -> lastBatchMillis);
@@ -149,15 +143,11 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
         // whether batches fill up and how long the model runs take under load.
         batchSizes = group.histogram("batchSizeHistogram", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         batchMillis = group.histogram("batchMillisHistogram", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        failedBatches = group.counter("failedBatches");
         group.gauge("cacheHits", () -> matcher == null ? 0L : matcher.cache().hits());
         group.gauge("cacheMisses", () -> matcher == null ? 0L : matcher.cache().misses());
         group.gauge("cacheHitRatio", () -> matcher == null ? 0.0 : matcher.cache().hitRatio());
         group.gauge("onGpu", () -> embedder.device().gpu() ? 1 : 0);
-        group.gauge("matchedRatio", () -> {
-            long all = matched.getCount() + unmatched.getCount();
-            return all == 0 ? 0.0 : (double) matched.getCount() / all;
-        });
+        group.gauge("matchedRatio", counts::matchedRatio);
     }
 
     private void onBatch(int size, long nanos, boolean failed) {
@@ -167,7 +157,7 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
             batchSizes.update(size);
             batchMillis.update(Math.round(nanos / 1e6));
             if (failed) {
-                failedBatches.inc();
+                counts.failedBatches.inc();
             }
         }
     }
@@ -179,8 +169,7 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
                 result.completeExceptionally(error);
                 return;
             }
-            questions.inc();
-            (event.matched() ? matched : unmatched).inc();
+            counts.onEvent(event);
             result.complete(List.of(event));
         });
     }
