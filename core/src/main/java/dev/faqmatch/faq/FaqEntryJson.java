@@ -43,9 +43,10 @@ public final class FaqEntryJson {
                 throw new InvalidEntryException("'kind' must be \"faq\" or \"out_of_scope\"");
             }
         }
-        String id = text(node, "id");
-        String question = text(node, "question");
-        String answer = kind == FaqEntry.Kind.OUT_OF_SCOPE && isAbsent(node.get("answer")) ? "" : text(node, "answer");
+        String id = requiredText(node, "id");
+        String question = requiredText(node, "question");
+        String answer = kind == FaqEntry.Kind.OUT_OF_SCOPE && isAbsent(node.get("answer")) ? ""
+                : requiredText(node, "answer");
         List<String> tags = strings(node, "tags", MAX_TAGS, Integer.MAX_VALUE);
         List<String> similar = strings(node, "similar", MAX_SIMILAR, MAX_PHRASING_CHARS);
         List<String> notSimilar = strings(node, "not_similar", MAX_NOT_SIMILAR, MAX_PHRASING_CHARS);
@@ -98,7 +99,8 @@ public final class FaqEntryJson {
         return node == null || node.isNull();
     }
 
-    private static String text(JsonNode node, String field) throws InvalidEntryException {
+    /** A required non-blank string field, stripped (the FAQ record's {@code tenant} is read the same way). */
+    public static String requiredText(JsonNode node, String field) throws InvalidEntryException {
         JsonNode value = node.get(field);
         if (isAbsent(value)) {
             throw new InvalidEntryException("'" + field + "' is missing");

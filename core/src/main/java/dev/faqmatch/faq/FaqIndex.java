@@ -34,6 +34,8 @@ public final class FaqIndex {
     private final int[] rowText;
     /** The first row of each entry, and the number of rows at the end. */
     private final int[] entryStart;
+    /** Rows that can match (standard and similar questions); the rest are counter-examples. */
+    private final int phrasings;
 
     private FaqIndex(List<FaqEntry> entries, int dim, float[] matrix) {
         this.entries = List.copyOf(entries);
@@ -47,16 +49,19 @@ public final class FaqIndex {
         rowText = new int[rows];
         entryStart = new int[this.entries.size() + 1];
         int row = 0;
+        int positive = 0;
         for (int e = 0; e < this.entries.size(); e++) {
             entryStart[e] = row;
             FaqEntry entry = this.entries.get(e);
-            int phrasings = 1 + entry.similar().size();
+            int entryPhrasings = 1 + entry.similar().size();
+            positive += entryPhrasings;
             for (int i = 0; i < entry.rows(); i++, row++) {
                 rowEntry[row] = e;
-                rowText[row] = i < phrasings ? i : ~(i - phrasings);
+                rowText[row] = i < entryPhrasings ? i : ~(i - entryPhrasings);
             }
         }
         entryStart[this.entries.size()] = rows;
+        phrasings = positive;
     }
 
     /** The texts of the index's rows, in row order: per entry its phrasings, then its counter-examples. */
@@ -433,11 +438,7 @@ public final class FaqIndex {
 
     /** Phrasings that can match (standard and similar questions), counter-examples not counted. */
     public int phrasings() {
-        int n = 0;
-        for (int t : rowText) {
-            n += t >= 0 ? 1 : 0;
-        }
-        return n;
+        return phrasings;
     }
 
     public List<FaqEntry> entries() {

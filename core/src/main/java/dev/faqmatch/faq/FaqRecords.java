@@ -73,9 +73,10 @@ public final class FaqRecords {
         if (schema != null && !(schema.canConvertToExactIntegral() && schema.asInt() == SCHEMA)) {
             throw invalid("'schema' must be " + SCHEMA);
         }
-        String tenant = text(root, "tenant");
+        String tenant;
         FaqEntry entry;
         try {
+            tenant = FaqEntryJson.requiredText(root, "tenant");
             entry = FaqEntryJson.read(root);
         } catch (FaqEntryJson.InvalidEntryException e) {
             throw invalid(e.getMessage());
@@ -122,17 +123,6 @@ public final class FaqRecords {
         } catch (IOException | FaqEntryJson.InvalidEntryException e) {
             throw new IllegalStateException("FAQ bank state entry is not the JSON this job writes: " + abbreviate(json), e);
         }
-    }
-
-    private static String text(JsonNode root, String field) throws InvalidQuestionException {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            throw invalid("'" + field + "' is missing");
-        }
-        if (!node.isTextual() || node.asText().isBlank()) {
-            throw invalid("'" + field + "' must be a non-empty string");
-        }
-        return node.asText().strip();
     }
 
     private static InvalidQuestionException invalid(String detail) {

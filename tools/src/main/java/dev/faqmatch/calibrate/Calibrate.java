@@ -198,10 +198,7 @@ public final class Calibrate {
         try (BufferedWriter w = Files.newBufferedWriter(outcomesFile, StandardCharsets.UTF_8)) {
             for (int i = 0; i < results.size(); i++) {
                 for (Outcome o : results.get(i).outcomes()) {
-                    ObjectNode n = JSON.createObjectNode().put("set", i).put("id", o.id()).put("expected_faq_id", o.expected())
-                            .put("first", o.first()).put("matched_text", o.firstText()).put("score", o.best())
-                            .put("second", o.secondId()).put("second_score", o.second()).put("out_of_scope", o.outOfScope());
-                    w.write(n.toString());
+                    w.write(json(o).put("set", i).toString());
                     w.newLine();
                 }
             }
@@ -320,20 +317,22 @@ public final class Calibrate {
     }
 
     private static void writeWrong(BufferedWriter w, List<Outcome> outcomes, Thresholds t) throws IOException {
-        {
-            for (Outcome o : outcomes) {
-                boolean firstWrong = o.answerable() ? !o.firstIsRight() : o.first() != null;
-                Route route = t.route(o.best(), o.second(), o.outOfScope());
-                if (!firstWrong || (!o.answerable() && route == Route.HUMAN)) {
-                    continue;
-                }
-                ObjectNode n = JSON.createObjectNode().put("id", o.id()).put("text", o.text())
-                        .put("expected_faq_id", o.expected()).put("first", o.first()).put("matched_text", o.firstText())
-                        .put("score", o.best()).put("second", o.secondId()).put("route", route.code());
-                w.write(n.toString());
-                w.newLine();
+        for (Outcome o : outcomes) {
+            boolean firstWrong = o.answerable() ? !o.firstIsRight() : o.first() != null;
+            Route route = t.route(o.best(), o.second(), o.outOfScope());
+            if (!firstWrong || (!o.answerable() && route == Route.HUMAN)) {
+                continue;
             }
+            w.write(json(o).put("route", route.code()).toString());
+            w.newLine();
         }
+    }
+
+    /** One question's outcome as a JSON line of wrong.jsonl and outcomes.jsonl. */
+    private static ObjectNode json(Outcome o) {
+        return JSON.createObjectNode().put("id", o.id()).put("text", o.text()).put("expected_faq_id", o.expected())
+                .put("first", o.first()).put("matched_text", o.firstText()).put("score", o.best())
+                .put("second", o.secondId()).put("second_score", o.second()).put("out_of_scope", o.outOfScope());
     }
 
     private static String abbreviate(String s, int max) {
