@@ -118,8 +118,13 @@ public final class MatcherConfig {
             "Largest FAQ topic record (value bytes) accepted; larger ones go to the dead-letter topic."));
     public static final Setting<Duration> FAQ_BOOTSTRAP_TIMEOUT = declare(Setting.duration("faq.bootstrap-timeout",
             "2min", Duration.ofSeconds(1), Duration.ofHours(1),
-            "At a job's first start, questions wait until the FAQ topic has been read to the end it had at start, and"
-                    + " its banks embedded; after this long they go ahead with what is there (logged)."));
+            "At a job's first start, questions wait until the FAQ topic has been read to the end it had when the"
+                    + " job was submitted, and its banks embedded; after this long they go ahead with what is there"
+                    + " (logged). A question's async.timeout starts when its bank is ready."));
+    public static final Setting<Integer> FAQ_BOOTSTRAP_MAX_HELD = declare(Setting.integer("faq.bootstrap-max-held",
+            10_000, 1, 1_000_000,
+            "Questions a slot holds (in its checkpointed state) while the FAQ topic is read at a job's start; beyond"
+                    + " this many the questions wait in Kafka (backpressure)."));
     public static final Setting<Integer> TOP_K = declare(Setting.integer("match.top-k", 3, 1, QuestionParser.MAX_TOP_K,
             "Matches per event (a question may ask for fewer or more with top_k, up to " + QuestionParser.MAX_TOP_K
                     + ")."));

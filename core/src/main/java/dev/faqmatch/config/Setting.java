@@ -65,16 +65,6 @@ public final class Setting<T> {
         });
     }
 
-    public static Setting<Boolean> bool(String key, boolean defaultValue, String description) {
-        return new Setting<>(key, Boolean.toString(defaultValue), "true or false", description, v -> {
-            String s = v.strip().toLowerCase(Locale.ROOT);
-            if (!s.equals("true") && !s.equals("false")) {
-                throw new IllegalArgumentException();
-            }
-            return Boolean.parseBoolean(s);
-        });
-    }
-
     public static Setting<Duration> duration(String key, String defaultValue, Duration min, Duration max, String description) {
         return new Setting<>(key, defaultValue,
                 "a duration from " + Durations.format(min) + " to " + Durations.format(max)

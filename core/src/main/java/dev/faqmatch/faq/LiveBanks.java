@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +45,11 @@ public final class LiveBanks implements AutoCloseable {
         private final Map<Integer, Long> offsets = new TreeMap<>();
         private long newestTimestamp = -1;
         private boolean scheduled;
+        /** Counts the records applied; a rebuild makes live what was applied when it began. */
+        private long applied;
+        private long live;
+        /** Waiters for {@link #current()}: each completes when {@code live} reaches its count. */
+        private final List<Waiter> waiters = new ArrayList<>();
         private volatile BankSnapshot snapshot;
         private final CompletableFuture<BankSnapshot> ready = new CompletableFuture<>();
 
@@ -67,11 +71,14 @@ public final class LiveBanks implements AutoCloseable {
             return ready;
         }
 
-        /** Records applied but not yet in the live snapshot are counted here already. */
-        public synchronized int liveEntries() {
-            return (int) records.values().stream().filter(u -> !u.isDelete()).count();
-        }
     }
+
+    private record Waiter(long applied, CompletableFuture<Void> done) {}
+
+    /** See {@link #gate}: open (completed) unless a slot is waiting for its banks to be embedded. */
+    private volatile CompletableFuture<Void> startGate = CompletableFuture.completedFuture(null);
+    /** See {@link #markTopicRead}. */
+    private final CompletableFuture<Void> topicRead = new CompletableFuture<>();
 
     /**
      * @param embed embeds a batch of FAQ questions, one vector each (called on the updater thread)
@@ -134,6 +141,7 @@ public final class LiveBanks implements AutoCloseable {
             return false;
         }
         bank.records.put(update.id(), update);
+        bank.applied++;
         if (update.partition() != FaqUpdate.SEED_PARTITION) {
             bank.offsets.merge(update.partition(), update.offset(), Math::max);
             bank.newestTimestamp = Math.max(bank.newestTimestamp, update.timestamp());
@@ -152,8 +160,10 @@ public final class LiveBanks implements AutoCloseable {
         List<FaqEntry> entries = new ArrayList<>();
         String version;
         long newest;
+        long applied;
         synchronized (bank) {
             bank.scheduled = false;
+            applied = bank.applied;
             for (FaqUpdate u : bank.records.values()) {
                 if (!u.isDelete()) {
                     entries.add(u.entry());
@@ -169,6 +179,12 @@ public final class LiveBanks implements AutoCloseable {
             BankSnapshot next = new BankSnapshot(bank.tenant, index, version, now, newest < 0 ? -1 : now - newest);
             bank.snapshot = next;
             bank.ready.complete(next);
+            List<Waiter> done = new ArrayList<>();
+            synchronized (bank) {
+                bank.live = applied;
+                bank.waiters.removeIf(w -> w.applied() <= applied && done.add(w));
+            }
+            done.forEach(w -> w.done().complete(null));
             LOG.info("FAQ bank '{}' is now version {}: {}", bank.tenant, version, describe(index));
         } catch (RuntimeException e) {
             // The model failed (not the data: FAQ texts were validated); the live bank stays as it
@@ -204,37 +220,54 @@ public final class LiveBanks implements AutoCloseable {
         return Set.copyOf(banks.keySet());
     }
 
-    /** Waits until every tenant known now has a first snapshot. */
-    public void awaitReady(long timeoutMillis) throws TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    /**
+     * Completes when every record applied so far is in the live snapshots: the banks as they are
+     * now, embedded. Never blocks; a bank whose embedding keeps failing never completes it.
+     */
+    public CompletableFuture<Void> current() {
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (Bank bank : banks.values()) {
-            try {
-                bank.ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
+            synchronized (bank) {
+                if (bank.live < bank.applied || bank.snapshot == null) {
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    bank.waiters.add(new Waiter(bank.applied, done));
+                    pending.add(done);
+                }
             }
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Questions are answered only once {@code gate} completes: at a job's start, when the FAQ
+     * topic has been read to its end, the records read must be embedded ({@link #current()}) so
+     * that the first questions are not answered by a bank still arriving. Each slot closes the gate
+     * when it has read the topic; questions wait for every gate closed while one was open.
+     */
+    public synchronized void gate(CompletableFuture<Void> gate) {
+        startGate = startGate.isDone() ? gate : CompletableFuture.allOf(startGate, gate);
+    }
+
+    /**
+     * Says that the FAQ topic has been read as far as a starting job must read it (or that the
+     * wait for it timed out): the questions held for it go on ({@link #topicRead()}), and are
+     * answered once what was read is embedded ({@link #gate}, {@link #current()}).
+     */
+    public synchronized void markTopicRead() {
+        if (!topicRead.isDone()) {
+            gate(current());
+            topicRead.complete(null);
         }
     }
 
-    /** Waits until every record applied so far is in the live snapshots (tests, tools). */
-    public void awaitCurrent(long timeoutMillis) throws TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        for (Bank bank : banks.values()) {
-            while (true) {
-                String expected;
-                synchronized (bank) {
-                    expected = bank.scheduled ? null : version(bank.offsets);
-                }
-                BankSnapshot s = bank.snapshot;
-                if (expected != null && s != null && s.version().equals(expected)) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("FAQ bank '" + bank.tenant + "' is not current");
-                }
-                Thread.sleep(10);
-            }
-        }
+    /** Completes at {@link #markTopicRead()}: questions of a starting job wait for it. */
+    public CompletableFuture<Void> topicRead() {
+        return topicRead;
+    }
+
+    /** Holds questions until the start is over; see {@link #gate}. */
+    public CompletableFuture<Void> startGate() {
+        return startGate;
     }
 
     /** A line for the logs: each tenant's size and memory. */

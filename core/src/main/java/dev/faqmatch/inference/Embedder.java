@@ -254,17 +254,9 @@ public final class Embedder implements AutoCloseable {
         return spec;
     }
 
-    public ModelSource model() {
-        return model;
-    }
-
     /** The device this embedder actually runs on (the CPU after a GPU fallback). */
     public Device device() {
         return device;
-    }
-
-    public int intraOpThreads() {
-        return intraOpThreads;
     }
 
     /** Waits for runs in progress to end, then releases the session; later runs fail. */

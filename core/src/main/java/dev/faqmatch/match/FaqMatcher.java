@@ -23,6 +23,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Answers questions with their nearest FAQ entries. {@link #match} tokenizes on the caller's
@@ -48,8 +50,12 @@ public final class FaqMatcher implements AutoCloseable {
     private final Options options;
     private final MicroBatcher<Pending, MatchEvent> batcher;
     private final EmbeddingCache cache;
+    private final Duration timeout;
+    private final String timeoutSetting;
 
     private FaqMatcher(Builder b) {
+        this.timeout = b.timeout;
+        this.timeoutSetting = b.timeoutSetting;
         this.embedder = b.embedder;
         this.banks = b.banks;
         this.options = b.options;
@@ -71,6 +77,8 @@ public final class FaqMatcher implements AutoCloseable {
         private MicroBatcher.BatchListener listener = (size, nanos, failed) -> {};
         private EmbeddingCache cache;
         private BankLookup banks;
+        private Duration timeout;
+        private String timeoutSetting;
 
         private Builder(Embedder embedder, Options options) {
             this.embedder = embedder;
@@ -116,6 +124,17 @@ public final class FaqMatcher implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A question not matched within {@code timeout} of its bank being live fails with a
+         * {@link TimeoutException} that names {@code setting}; the time a question waits for a
+         * bank that is still being embedded does not count. Default: no limit.
+         */
+        public Builder timeout(Duration timeout, String setting) {
+            this.timeout = timeout;
+            this.timeoutSetting = setting;
+            return this;
+        }
+
         public FaqMatcher build() {
             if (banks == null) {
                 throw new IllegalStateException("a FaqMatcher needs a bank: call bank(...) or banks(...)");
@@ -127,11 +146,25 @@ public final class FaqMatcher implements AutoCloseable {
     public CompletableFuture<MatchEvent> match(Question question) {
         CompletableFuture<BankSnapshot> bank = banks.bank(question);
         if (!bank.isDone()) {
-            // A tenant whose first bank is still being embedded: the question waits for it (the
-            // async operator's timeout bounds the wait) rather than being matched against nothing.
-            return bank.thenCompose(ready -> matchNow(question));
+            // A tenant whose first bank is still being embedded: the question waits for it rather
+            // than being matched against nothing, and its timeout starts when the bank is live.
+            return bank.thenCompose(ready -> limited(question, matchNow(question)));
         }
-        return matchNow(question);
+        return limited(question, matchNow(question));
+    }
+
+    private CompletableFuture<MatchEvent> limited(Question question, CompletableFuture<MatchEvent> match) {
+        if (timeout == null || match.isDone()) {
+            return match;
+        }
+        return match.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            if (e instanceof TimeoutException) {
+                return CompletableFuture.failedFuture(new TimeoutException("question '" + question.id() + "' was not"
+                        + " matched within " + timeout.toMillis() + " ms (setting '" + timeoutSetting + "'); queue depth "
+                        + queued()));
+            }
+            return CompletableFuture.failedFuture(e);
+        });
     }
 
     private CompletableFuture<MatchEvent> matchNow(Question question) {
@@ -209,12 +242,23 @@ public final class FaqMatcher implements AutoCloseable {
         }
         Thresholds thresholds = banks.thresholds(bank.tenant());
         double latencyMs = (nowMicros - q.receivedAtMicros()) / 1000.0;
-        return new MatchEvent(MatchEvent.SCHEMA, q.id(), q.text(), q.tenant(), q.ts(), embedder.spec().name(),
-                thresholds.matched(hits), matches, truncated, latencyMs, nowMicros / 1000,
-                options.embedding() == EmbeddingFormat.JSON ? vector : null,
-                options.embedding() == EmbeddingFormat.BASE64 ? EventCodec.base64(vector) : null,
-                thresholds.route(hits).code(), bank.tenant(), bank.version(),
-                hits.outOfScopeWins() ? faqMatch(hits.outOfScope()) : null);
+        MatchEvent.Builder event = MatchEvent.builder(q.id())
+                .question(q.text(), q.tenant(), q.ts())
+                .model(embedder.spec().name())
+                .matches(matches, thresholds.matched(hits))
+                .truncated(truncated)
+                .processed(nowMicros / 1000, latencyMs)
+                .route(thresholds.route(hits).code())
+                .bank(bank.tenant(), bank.version());
+        switch (options.embedding()) {
+            case JSON -> event.embedding(vector);
+            case BASE64 -> event.embeddingBase64(EventCodec.base64(vector));
+            default -> { }
+        }
+        if (hits.outOfScopeWins()) {
+            event.outOfScope(faqMatch(hits.outOfScope()));
+        }
+        return event.build();
     }
 
     private static FaqMatch faqMatch(ScoredFaq s) {
@@ -229,10 +273,6 @@ public final class FaqMatcher implements AutoCloseable {
     /** Questions waiting for a batch. */
     public int queued() {
         return batcher.queued();
-    }
-
-    public Embedder embedder() {
-        return embedder;
     }
 
     /** Stops the batcher; questions not yet matched fail. The embedder and index are not closed. */

@@ -37,10 +37,17 @@ class EventCodecTest {
     // ---- match events ----
 
     private static MatchEvent event(float[] embedding, String base64) {
-        return new MatchEvent(MatchEvent.SCHEMA, "q-1", "怎么还款", "acme", 1700000000000L, "bge-small-zh-v1.5", true,
-                List.of(new FaqMatch("f-001", "如何还款？", "在APP里还款。", 0.875f),
-                        new FaqMatch("f-002", "提前还款？", "可以。", 0.5f)),
-                false, 12.5, 1700000000123L, embedding, base64, "answer", "acme", "0:41", null);
+        return MatchEvent.builder("q-1")
+                .question("怎么还款", "acme", 1700000000000L)
+                .model("bge-small-zh-v1.5")
+                .matches(List.of(new FaqMatch("f-001", "如何还款？", "在APP里还款。", 0.875f),
+                        new FaqMatch("f-002", "提前还款？", "可以。", 0.5f)), true)
+                .processed(1700000000123L, 12.5)
+                .embedding(embedding)
+                .embeddingBase64(base64)
+                .route("answer")
+                .bank("acme", "0:41")
+                .build();
     }
 
     @Test
@@ -63,7 +70,8 @@ class EventCodecTest {
 
     @Test
     void matchEventOmitsNullEmbeddingAndTenant() throws Exception {
-        MatchEvent e = new MatchEvent(1, "q", "t", null, null, "m", false, List.of(), true, 1.0, 2L, null, null, null, null, null, null);
+        MatchEvent e = MatchEvent.builder("q").question("t", null, null).model("m").truncated(true).processed(2L, 1.0)
+                .build();
         JsonNode json = JSON.readTree(EventCodec.toJson(e));
         assertThat(json.has("embedding")).isFalse();
         assertThat(json.has("embedding_base64")).isFalse();

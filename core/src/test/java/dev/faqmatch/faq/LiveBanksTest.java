@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +51,7 @@ class LiveBanksTest {
     }
 
     private BankSnapshot current(String tenant) throws Exception {
-        banks.awaitCurrent(10_000);
+        banks.current().get(10, TimeUnit.SECONDS);
         return banks.bank(tenant).snapshot();
     }
 
@@ -118,7 +121,7 @@ class LiveBanksTest {
             seed.add(upsert("t", "e-" + i, "问题" + i, "v0", i));
         }
         banks.applyAll(seed);
-        banks.awaitReady(10_000);
+        banks.current().get(10, TimeUnit.SECONDS);
         long offset = entries;
         List<String> mixed = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
@@ -137,11 +140,51 @@ class LiveBanksTest {
                 batch.add(upsert("t", "e-" + i, "问题" + i, "v" + v, offset++));
             }
             banks.applyAll(batch);
-            banks.awaitCurrent(10_000);
+            banks.current().get(10, TimeUnit.SECONDS);
         }
         reader.interrupt();
         reader.join();
         assertThat(mixed).isEmpty();
         assertThat(banks.bank("t").snapshot().index().entries().get(0).answer()).isEqualTo("v20");
+    }
+
+    @Test
+    void currentCompletesOnlyWhenEveryRecordAppliedSoFarIsLive() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (LiveBanks slow = new LiveBanks("slow-updater", texts -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return embed(texts);
+        }, DIM, 4, () -> {})) {
+            assertThat(slow.current()).as("no bank, nothing to wait for").isDone();
+            slow.apply(upsert("t", "e-1", "问题一", "a", 0));
+            CompletableFuture<Void> current = slow.current();
+            Thread.sleep(50);
+            assertThat(current).as("the record is being embedded").isNotDone();
+            release.countDown();
+            current.get(10, TimeUnit.SECONDS);
+            assertThat(slow.bank("t").snapshot().version()).isEqualTo("0:0");
+            assertThat(slow.current()).as("nothing new applied").isDone();
+        }
+    }
+
+    @Test
+    void theStartGateHoldsQuestionsUntilEveryGateClosedMeanwhileOpens() {
+        assertThat(banks.startGate()).as("open unless a slot closes it").isDone();
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        banks.gate(first);
+        banks.gate(second);
+        CompletableFuture<Void> gate = banks.startGate();
+        first.complete(null);
+        assertThat(gate).isNotDone();
+        second.complete(null);
+        assertThat(gate).isDone();
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        banks.gate(later);
+        assertThat(banks.startGate()).as("a gate after the start replaces the open one").isSameAs(later);
     }
 }

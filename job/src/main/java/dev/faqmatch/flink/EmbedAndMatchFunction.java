@@ -4,16 +4,17 @@ import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.event.MatchEvent;
 import dev.faqmatch.event.Question;
 import dev.faqmatch.faq.LiveBanks;
+import dev.faqmatch.flink.internal.MatchCounters;
+import dev.faqmatch.flink.internal.MatcherMetrics;
+import dev.faqmatch.flink.internal.SharedBanks;
+import dev.faqmatch.flink.internal.SharedModels;
+import dev.faqmatch.flink.internal.TenantBanks;
 import dev.faqmatch.inference.Device;
-import dev.faqmatch.inference.DeviceChoice;
 import dev.faqmatch.inference.Embedder;
 import dev.faqmatch.inference.EmbeddingCache;
 import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.inference.RefCountedCache;
 import dev.faqmatch.match.FaqMatcher;
-import dev.faqmatch.match.TenantRouting;
-import java.io.Serializable;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -38,35 +39,10 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
     private static final Logger LOG = LoggerFactory.getLogger(EmbedAndMatchFunction.class);
     /** Flink external resource name of GPUs ({@code external-resources: gpu}). */
     public static final String GPU_RESOURCE = "gpu";
-    /** Metric group of the matcher's own metrics (Prometheus: flink_taskmanager_job_task_operator_faqmatcher_*). */
-    public static final String METRIC_GROUP = "faqmatcher";
     /** Batches the histograms keep: at a few batches a second, the last minutes. */
     private static final int HISTOGRAM_WINDOW = 500;
 
-    /**
-     * What a slot needs from the configuration, and nothing else: the job graph carries this
-     * function, so Kafka credentials must not travel in it.
-     *
-     * @param modelDir the model directory, empty for the bundled model {@code modelName}
-     * @param intraOpThreads ONNX Runtime threads per session, 0 for cores / parallelism
-     */
-    public record Options(String modelDir, String modelName, String faqBank, DeviceChoice device, int intraOpThreads,
-            FaqMatcher.Options matching, Duration asyncTimeout, int asyncCapacity, TenantRouting routing,
-            Duration faqBootstrapTimeout) implements Serializable {
-        private static final long serialVersionUID = 1L;
-
-        public static Options from(MatcherConfig config) {
-            return new Options(config.get(MatcherConfig.MODEL_DIR), config.get(MatcherConfig.MODEL_NAME),
-                    config.get(MatcherConfig.FAQ_BANK),
-                    config.get(MatcherConfig.DEVICE), config.get(MatcherConfig.INTRA_OP_THREADS),
-                    new FaqMatcher.Options(config.get(MatcherConfig.TOP_K), config.get(MatcherConfig.EMBEDDING_OUTPUT), config.get(MatcherConfig.BATCH_MAX_SIZE),
-                            config.get(MatcherConfig.BATCH_MAX_DELAY), config.get(MatcherConfig.CACHE_MAX_ENTRIES)),
-                    config.get(MatcherConfig.ASYNC_TIMEOUT), config.asyncCapacity(), config.routing(),
-                    config.get(MatcherConfig.FAQ_BOOTSTRAP_TIMEOUT));
-        }
-    }
-
-    private final Options options;
+    private final MatcherOptions options;
 
     private transient RefCountedCache<SharedModels.EmbedderKey, Embedder>.Lease embedderLease;
     private transient RefCountedCache<SharedBanks.Key, LiveBanks>.Lease banksLease;
@@ -78,7 +54,7 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
     private transient Histogram batchSizes;
     private transient Histogram batchMillis;
 
-    public EmbedAndMatchFunction(Options options) {
+    public EmbedAndMatchFunction(MatcherOptions options) {
         this.options = options;
     }
 
@@ -87,7 +63,7 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         long start = System.nanoTime();
-        ModelSource model = ModelSource.resolve(options.modelDir(), options.modelName());
+        ModelSource model = options.model();
         Device device = options.device().resolve(slotGpus(), subtask);
         int threads = options.intraOpThreads() > 0
                 ? options.intraOpThreads()
@@ -95,8 +71,7 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
         FaqMatcher.Options matching = options.matching();
         try {
             embedderLease = SharedModels.embedder(model, device, subtask, threads);
-            banksLease = SharedBanks.acquire(getRuntimeContext().getJobInfo().getJobId().toString(), model,
-                    SharedBanks.updaterDevice(options.device()), options.faqBank(), options.faqBootstrapTimeout().toMillis());
+            banksLease = SharedBanks.acquire(getRuntimeContext().getJobInfo().getJobId().toString(), options);
             cacheLease = SharedModels.cache(model, matching.cacheMaxEntries());
         } catch (RuntimeException e) {
             close();
@@ -107,8 +82,13 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
         if (banks.dim() != embedder.spec().dim()) {
             throw new IllegalStateException("FAQ bank dim " + banks.dim() + " != model dim " + embedder.spec().dim());
         }
-        matcher = FaqMatcher.builder(embedder, matching).name("faq-batcher-" + subtask).batchListener(this::onBatch)
-                .cache(cacheLease.get()).banks(new TenantBanks(banks, options.routing())).build();
+        matcher = FaqMatcher.builder(embedder, matching)
+                .name("faq-batcher-" + subtask)
+                .batchListener(this::onBatch)
+                .cache(cacheLease.get())
+                .banks(new TenantBanks(banks, options.routing()))
+                .timeout(options.asyncTimeout(), MatcherConfig.ASYNC_TIMEOUT.key())
+                .build();
         registerMetrics(embedder);
         LOG.info("Slot {}/{} ready in {} ms: model {}; FAQ banks (default from {}): {}; batches of up to {} questions"
                         + " or {} ms; async capacity {}, timeout {} s; top-k {}; routing {}",
@@ -133,7 +113,7 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
     }
 
     private void registerMetrics(Embedder embedder) {
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP);
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(MatcherMetrics.GROUP);
         counts = new MatchCounters(group);
         group.meter("questionsPerSecond", new MeterView(counts.questions));
         group.gauge("queueDepth", () -> matcher == null ? 0 : matcher.queued());
@@ -176,9 +156,13 @@ public class EmbedAndMatchFunction extends RichAsyncFunction<Question, MatchEven
 
     @Override
     public void timeout(Question question, ResultFuture<MatchEvent> result) {
+        // The matcher's own limit (async.timeout from the moment the bank is ready) comes first;
+        // this one means the question's bank was never ready.
         result.completeExceptionally(new TimeoutException("question '" + question.id() + "' was not matched within "
-                + options.asyncTimeout().toMillis() + " ms (setting async.timeout); queue depth "
-                + (matcher == null ? 0 : matcher.queued())));
+                + options.asyncOperatorTimeout().toMillis() + " ms: its FAQ bank was not embedded within "
+                + MatcherConfig.FAQ_BOOTSTRAP_TIMEOUT.key() + " (" + options.bootstrapTimeout().toSeconds()
+                + " s; see the faq-bank-updater's log), or the model took longer than " + MatcherConfig.ASYNC_TIMEOUT.key()
+                + "; queue depth " + (matcher == null ? 0 : matcher.queued())));
     }
 
     @Override

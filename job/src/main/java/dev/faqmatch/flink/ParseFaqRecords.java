@@ -5,6 +5,7 @@ import dev.faqmatch.event.InvalidQuestionException;
 import dev.faqmatch.event.RawRecord;
 import dev.faqmatch.faq.FaqRecords;
 import dev.faqmatch.faq.FaqUpdate;
+import dev.faqmatch.flink.internal.MatcherMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -22,14 +23,14 @@ public final class ParseFaqRecords extends ProcessFunction<RawRecord, FaqUpdate>
     private final int maxDeadLetterPayloadBytes;
     private transient Counter invalid;
 
-    public ParseFaqRecords(int maxRecordBytes, int maxDeadLetterPayloadBytes) {
-        this.maxRecordBytes = maxRecordBytes;
-        this.maxDeadLetterPayloadBytes = maxDeadLetterPayloadBytes;
+    public ParseFaqRecords(MatcherOptions options) {
+        this.maxRecordBytes = options.faqMaxRecordBytes();
+        this.maxDeadLetterPayloadBytes = options.deadLetterMaxPayloadBytes();
     }
 
     @Override
     public void open(OpenContext context) {
-        invalid = getRuntimeContext().getMetricGroup().addGroup(EmbedAndMatchFunction.METRIC_GROUP).counter("invalidFaqRecords");
+        invalid = getRuntimeContext().getMetricGroup().addGroup(MatcherMetrics.GROUP).counter("invalidFaqRecords");
     }
 
     @Override
@@ -38,7 +39,7 @@ public final class ParseFaqRecords extends ProcessFunction<RawRecord, FaqUpdate>
             out.collect(FaqRecords.parse(record, maxRecordBytes));
         } catch (InvalidQuestionException e) {
             invalid.inc();
-            ctx.output(ParseQuestions.DEAD_LETTERS,
+            ctx.output(SideOutputs.DEAD_LETTERS,
                     DeadLetters.of(record, e, System.currentTimeMillis(), maxDeadLetterPayloadBytes));
             out.collect(FaqUpdate.positionOnly(record.partition(), record.offset(), record.timestamp()));
         }

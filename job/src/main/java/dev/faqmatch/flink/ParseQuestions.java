@@ -6,56 +6,79 @@ import dev.faqmatch.event.InvalidQuestionException;
 import dev.faqmatch.event.Question;
 import dev.faqmatch.event.QuestionParser;
 import dev.faqmatch.event.RawRecord;
+import dev.faqmatch.faq.LiveBanks;
+import dev.faqmatch.flink.internal.MatcherMetrics;
+import dev.faqmatch.flink.internal.SharedBanks;
+import dev.faqmatch.inference.RefCountedCache;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
-/** Turns raw records into questions; every record that is not one goes to {@link #DEAD_LETTERS}. */
+/**
+ * Turns raw records into questions; every record that is not one goes to
+ * {@link SideOutputs#DEAD_LETTERS} with its reason. With live banks (an FAQ topic), a question of a
+ * tenant that has no bank (and no {@code match.fallback-tenant} bank) is a dead letter too.
+ */
 public final class ParseQuestions extends ProcessFunction<RawRecord, Question> {
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
-
-    private final int maxTextBytes;
-    private final int maxDeadLetterPayloadBytes;
+    private final MatcherOptions options;
     private transient Counter deadLetters;
+    private transient RefCountedCache<SharedBanks.Key, LiveBanks>.Lease banksLease;
 
-    public ParseQuestions(int maxTextBytes, int maxDeadLetterPayloadBytes) {
-        this.maxTextBytes = maxTextBytes;
-        this.maxDeadLetterPayloadBytes = maxDeadLetterPayloadBytes;
+    public ParseQuestions(MatcherOptions options) {
+        this.options = options;
     }
 
     @Override
     public void open(OpenContext context) {
-        deadLetters = getRuntimeContext().getMetricGroup().addGroup(EmbedAndMatchFunction.METRIC_GROUP)
-                .counter("deadLetters");
+        deadLetters = getRuntimeContext().getMetricGroup().addGroup(MatcherMetrics.GROUP).counter("deadLetters");
+        if (options.routing().live()) {
+            banksLease = SharedBanks.acquire(getRuntimeContext().getJobInfo().getJobId().toString(), options);
+        }
     }
 
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<Question> out) {
-        Question question = parse(record, maxTextBytes, maxDeadLetterPayloadBytes, d -> {
-            deadLetters.inc();
-            ctx.output(DEAD_LETTERS, d);
-        });
-        if (question != null) {
+        long now = System.currentTimeMillis();
+        try {
+            Question question = QuestionParser.parse(record.value(), options.maxTextBytes(),
+                    ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
+            if (banksLease != null && !hasBank(question)) {
+                throw unknownTenant(question);
+            }
             out.collect(question);
+        } catch (InvalidQuestionException e) {
+            deadLetters.inc();
+            DeadLetter d = DeadLetters.of(record, e, now, options.deadLetterMaxPayloadBytes());
+            ctx.output(SideOutputs.DEAD_LETTERS, d);
         }
     }
 
-    /** The question in {@code record}, or null after handing its dead letter to {@code deadLetters}. */
-    static Question parse(RawRecord record, int maxTextBytes, int maxDeadLetterPayloadBytes,
-            Consumer<DeadLetter> deadLetters) {
-        Instant now = Instant.now();
-        try {
-            return QuestionParser.parse(record.value(), maxTextBytes, ChronoUnit.MICROS.between(Instant.EPOCH, now));
-        } catch (InvalidQuestionException e) {
-            deadLetters.accept(DeadLetters.of(record, e, now.toEpochMilli(), maxDeadLetterPayloadBytes));
-            return null;
+    private boolean hasBank(Question question) {
+        LiveBanks banks = banksLease.get();
+        String tenant = question.tenant() == null ? LiveBanks.DEFAULT_TENANT : question.tenant();
+        return banks.bank(tenant) != null
+                || options.routing().hasFallback() && banks.bank(options.routing().fallbackTenant()) != null;
+    }
+
+    private InvalidQuestionException unknownTenant(Question question) {
+        String tenant = question.tenant() == null ? LiveBanks.DEFAULT_TENANT : question.tenant();
+        String fallback = !options.routing().hasFallback() ? ""
+                : " nor for the fallback '" + options.routing().fallbackTenant() + "'";
+        return new InvalidQuestionException(InvalidQuestionException.Reason.UNKNOWN_TENANT,
+                "no FAQ bank for tenant '" + tenant + "'" + fallback + " (setting 'match.fallback-tenant';"
+                        + " publish the tenant's bank to topic '" + options.faqsTopic() + "')");
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (banksLease != null) {
+            banksLease.close();
+            banksLease = null;
         }
     }
 }

@@ -7,12 +7,16 @@ import dev.faqmatch.event.Question;
 import dev.faqmatch.event.RawRecord;
 import dev.faqmatch.faq.FaqBankReader;
 import dev.faqmatch.flink.EmbedAndMatchFunction;
-import dev.faqmatch.flink.JsonRecords;
-import dev.faqmatch.flink.KafkaClientConfig;
-import dev.faqmatch.flink.KafkaPreflight;
+import dev.faqmatch.flink.MatcherOptions;
 import dev.faqmatch.flink.ParseQuestions;
-import dev.faqmatch.flink.RawRecordDeserializer;
+import dev.faqmatch.flink.SideOutputs;
+import dev.faqmatch.flink.kafka.FaqTopicEnd;
+import dev.faqmatch.flink.kafka.JsonRecords;
+import dev.faqmatch.flink.kafka.KafkaClientConfig;
+import dev.faqmatch.flink.kafka.KafkaPreflight;
+import dev.faqmatch.flink.kafka.RawRecordDeserializer;
 import dev.faqmatch.inference.ModelSource;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -28,6 +32,7 @@ import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
 import org.apache.flink.streaming.util.retryable.RetryPredicates;
+import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +40,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The FAQ matcher job: questions from Kafka, embedded and matched against the FAQ bank, match
  * events to Kafka, invalid records to the dead-letter topic.
+ *
+ * <pre>{@code
+ * FaqMatcherJob.configure(env, config);      // parallelism, exactly-once checkpoints
+ * FaqMatcherJob.builder(config).build(env);  // the pipeline
+ * }</pre>
  */
 public final class FaqMatcherJob {
     private static final Logger LOG = LoggerFactory.getLogger(FaqMatcherJob.class);
@@ -52,7 +62,8 @@ public final class FaqMatcherJob {
             throw e;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        build(env, config);
+        configure(env, config);
+        builder(config).build(env);
         env.execute(config.get(MatcherConfig.JOB_NAME));
     }
 
@@ -68,66 +79,98 @@ public final class FaqMatcherJob {
                 config.get(MatcherConfig.DELIVERY));
     }
 
-    /** Adds the pipeline to {@code env}. */
-    public static void build(StreamExecutionEnvironment env, MatcherConfig config) {
-        build(env, config, new EmbedAndMatchFunction(EmbedAndMatchFunction.Options.from(config)));
-    }
-
     /**
-     * Adds the pipeline with a given embed-and-match function (tests wrap the real one to inject
-     * faults).
+     * What the job needs of its environment: the parallelism the configuration names, exactly-once
+     * checkpoints at {@code checkpoint.interval} (the transactional sinks commit with them), and
+     * object reuse (no operator keeps or changes a record after emitting it; the async operator
+     * copies its input itself, so chained operators skip a serializer copy each).
      */
-    public static void build(StreamExecutionEnvironment env, MatcherConfig config,
-            RichAsyncFunction<Question, MatchEvent> embedAndMatch) {
+    public static void configure(StreamExecutionEnvironment env, MatcherConfig config) {
         if (config.get(MatcherConfig.PARALLELISM) > 0) {
             env.setParallelism(config.get(MatcherConfig.PARALLELISM));
         }
         env.enableCheckpointing(config.get(MatcherConfig.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        // No operator keeps or changes a record after emitting it (the async operator copies its
-        // input itself), so chained operators can pass records without a serializer copy each.
         env.getConfig().enableObjectReuse();
+    }
 
-        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
-                .setProperties(KafkaClientConfig.consumer(config, config.get(MatcherConfig.GROUP_ID)))
-                .setTopics(config.get(MatcherConfig.QUESTIONS_TOPIC))
-                .setStartingOffsets(startingOffsets(config))
-                .setDeserializer(new RawRecordDeserializer())
-                .build();
+    /** A builder of the job's pipeline for {@code config}. */
+    public static Builder builder(MatcherConfig config) {
+        return new Builder(config);
+    }
 
-        DataStream<RawRecord> rawQuestions = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "questions")
-                .uid("questions-source");
-        // Without an FAQ topic the faq.bank file is the one bank, as before live banks existed.
-        LiveFaqBanks.Wired live = config.get(MatcherConfig.FAQS_TOPIC).isEmpty() ? null
-                : LiveFaqBanks.connect(env, config, rawQuestions);
-        SingleOutputStreamOperator<Question> questions = live != null ? live.questions()
-                : rawQuestions.process(new ParseQuestions(config.get(MatcherConfig.MAX_TEXT_BYTES),
-                                config.get(MatcherConfig.DEAD_LETTER_MAX_PAYLOAD_BYTES)))
-                        .name("parse-questions")
-                        .uid("parse-questions");
+    /** Adds the job's pipeline to an environment. */
+    public static final class Builder {
+        private final MatcherConfig config;
+        private final MatcherOptions options;
+        private Map<Integer, Long> faqTopicEnd;
+        private RichAsyncFunction<Question, MatchEvent> embedAndMatch;
 
-        // A batch that fails in the model is retried with backoff; when every attempt fails the
-        // job fails and restarts from its checkpoint, so no question is dropped.
-        AsyncRetryStrategy<MatchEvent> retry = new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<MatchEvent>(
-                        config.get(MatcherConfig.RETRY_MAX_ATTEMPTS) - 1, config.get(MatcherConfig.RETRY_INITIAL_BACKOFF).toMillis(),
-                        config.get(MatcherConfig.RETRY_MAX_BACKOFF).toMillis(), 2.0)
-                .ifException(RetryPredicates.HAS_EXCEPTION_PREDICATE)
-                .build();
-        DataStream<MatchEvent> matches = AsyncDataStream.unorderedWaitWithRetry(questions, embedAndMatch,
-                        config.get(MatcherConfig.ASYNC_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, config.asyncCapacity(), retry)
-                .name("embed-and-match")
-                .uid("embed-and-match");
-
-        matches.sinkTo(sink(config, config.get(MatcherConfig.MATCHES_TOPIC), "m", MatchEvent::id))
-                .name("matches-sink").uid("matches-sink");
-        DataStream<DeadLetter> deadLetters = questions.getSideOutput(ParseQuestions.DEAD_LETTERS);
-        if (live != null) {
-            deadLetters = deadLetters.union(live.faqDeadLetters());
+        private Builder(MatcherConfig config) {
+            this.config = config;
+            this.options = MatcherOptions.from(config);
         }
-        deadLetters
-                .sinkTo(sink(config, config.get(MatcherConfig.DEAD_LETTER_TOPIC), "d", DeadLetter::key))
-                .name("dead-letter-sink")
-                .uid("dead-letter-sink");
+
+        /** Where the FAQ topic ends (tests without a broker); by default looked up from Kafka in {@link #build}. */
+        Builder faqTopicEnd(Map<Integer, Long> lastOffsets) {
+            this.faqTopicEnd = Map.copyOf(lastOffsets);
+            return this;
+        }
+
+        /** Another embed-and-match function (tests wrap the real one to inject faults). */
+        Builder embedAndMatch(RichAsyncFunction<Question, MatchEvent> function) {
+            this.embedAndMatch = function;
+            return this;
+        }
+
+        /**
+         * Adds the pipeline to {@code env}. With an FAQ topic, asks Kafka where it ends now: a
+         * starting job answers questions once it has read that far.
+         */
+        public void build(StreamExecutionEnvironment env) {
+            KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
+                    .setProperties(KafkaClientConfig.consumer(config, config.get(MatcherConfig.GROUP_ID)))
+                    .setTopics(config.get(MatcherConfig.QUESTIONS_TOPIC))
+                    .setStartingOffsets(startingOffsets(config))
+                    .setDeserializer(new RawRecordDeserializer())
+                    .build();
+
+            DataStream<RawRecord> rawQuestions = env
+                    .fromSource(source, WatermarkStrategy.noWatermarks(), "questions")
+                    .uid("questions-source");
+            // Without an FAQ topic the faq.bank file is the one bank, as before live banks existed.
+            boolean live = !options.faqsTopic().isEmpty();
+            DataStream<DeadLetter> faqDeadLetters = !live ? null : LiveFaqBanks.applyFaqTopic(env, config, options,
+                    faqTopicEnd != null ? faqTopicEnd : FaqTopicEnd.lastOffsets(config));
+            SingleOutputStreamOperator<Question> questions =
+                    (live ? LiveFaqBanks.awaitFaqTopic(rawQuestions, options) : rawQuestions)
+                            .process(new ParseQuestions(options))
+                            .name("parse-questions")
+                            .uid("parse-questions");
+
+            // A batch that fails in the model is retried with backoff; when every attempt fails the
+            // job fails and restarts from its checkpoint, so no question is dropped.
+            AsyncRetryStrategy<MatchEvent> retry = new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<MatchEvent>(
+                            config.get(MatcherConfig.RETRY_MAX_ATTEMPTS) - 1, config.get(MatcherConfig.RETRY_INITIAL_BACKOFF).toMillis(),
+                            config.get(MatcherConfig.RETRY_MAX_BACKOFF).toMillis(), 2.0)
+                    .ifException(RetryPredicates.HAS_EXCEPTION_PREDICATE)
+                    .build();
+            DataStream<MatchEvent> matches = AsyncDataStream.unorderedWaitWithRetry(questions,
+                            embedAndMatch != null ? embedAndMatch : new EmbedAndMatchFunction(options),
+                            options.asyncOperatorTimeout().toMillis(), TimeUnit.MILLISECONDS, options.asyncCapacity(), retry)
+                    .name("embed-and-match")
+                    .uid("embed-and-match");
+
+            matches.sinkTo(sink(config, config.get(MatcherConfig.MATCHES_TOPIC), "m", MatchEvent::id))
+                    .name("matches-sink").uid("matches-sink");
+            DataStream<DeadLetter> deadLetters = questions.getSideOutput(SideOutputs.DEAD_LETTERS);
+            if (live) {
+                deadLetters = deadLetters.union(faqDeadLetters);
+            }
+            deadLetters
+                    .sinkTo(sink(config, config.get(MatcherConfig.DEAD_LETTER_TOPIC), "d", DeadLetter::key))
+                    .name("dead-letter-sink")
+                    .uid("dead-letter-sink");
+        }
     }
 
     static OffsetsInitializer startingOffsets(MatcherConfig config) {
@@ -139,7 +182,7 @@ public final class FaqMatcherJob {
     }
 
     private static <T> KafkaSink<T> sink(MatcherConfig config, String topic, String idSuffix,
-            org.apache.flink.util.function.SerializableFunction<T, String> key) {
+            SerializableFunction<T, String> key) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(MatcherConfig.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(JsonRecords.to(topic, key))
@@ -150,5 +193,4 @@ public final class FaqMatcherJob {
                 .setKafkaProducerConfig(KafkaClientConfig.producer(config))
                 .build();
     }
-
 }

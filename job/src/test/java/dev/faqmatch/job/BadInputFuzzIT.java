@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.testkit.RunningJob;
 import dev.faqmatch.testkit.CommittedOutput;
 import dev.faqmatch.testkit.JobHistory;
 import dev.faqmatch.testkit.KafkaBrokerExtension;
@@ -69,20 +70,18 @@ class BadInputFuzzIT {
                 "async.timeout", "2min",
                 "input.max-text-bytes", Integer.toString(MAX_TEXT_BYTES),
                 "dead-letter.max-payload-bytes", Integer.toString(MAX_DEAD_LETTER_PAYLOAD)));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        FaqMatcherJob.build(env, config);
-        JobClient job = env.executeAsync("bad-input-fuzz");
+        RunningJob job = TestJobs.start("bad-input-fuzz", config);
         CommittedOutput events;
         try {
             events = CommittedOutput.read(KAFKA.bootstrapServers(), "faq-matches", "questions-dlq", cases.size(),
                     Duration.ofMinutes(5), n -> {});
         } finally {
-            job.cancel().get();
+            job.close();
         }
         System.out.printf("fuzz: %d records in, %d match events, %d dead letters %s%n", cases.size(),
                 events.matches.size(), events.deadLetters.size(), events.deadLettersPerReason());
 
-        assertThat(JobHistory.failures(flink, job.getJobID())).as("job failures caused by data").isEmpty();
+        assertThat(JobHistory.failures(flink, job.id())).as("job failures caused by data").isEmpty();
         assertThat(events.total()).as("in = match events + dead letters").isEqualTo(cases.size());
         assertThat(events.matchesPerId).isEqualTo(expectedMatchesPerId);
         assertThat(events.deadLettersPerReason()).isEqualTo(expectedDeadLetters);

@@ -7,7 +7,10 @@ import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.event.MatchEvent;
 import dev.faqmatch.event.Question;
 import dev.faqmatch.flink.EmbedAndMatchFunction;
+import dev.faqmatch.flink.MatcherOptions;
 import dev.faqmatch.inference.InferenceException;
+import dev.faqmatch.testkit.RunningJob;
+import org.apache.flink.configuration.Configuration;
 import dev.faqmatch.testkit.CommittedOutput;
 import dev.faqmatch.testkit.JobHistory;
 import dev.faqmatch.testkit.KafkaBrokerExtension;
@@ -56,7 +59,7 @@ class ExactlyOnceUnderFailuresIT {
         private final long at;
 
         OutageAfter(MatcherConfig config, long at) {
-            super(EmbedAndMatchFunction.Options.from(config));
+            super(MatcherOptions.from(config));
             this.at = at;
         }
 
@@ -79,7 +82,7 @@ class ExactlyOnceUnderFailuresIT {
         static final Set<String> FAILED_ONCE = ConcurrentHashMap.newKeySet();
 
         FlakyFirstAttempt(MatcherConfig config) {
-            super(EmbedAndMatchFunction.Options.from(config));
+            super(MatcherOptions.from(config));
         }
 
         @Override
@@ -99,9 +102,7 @@ class ExactlyOnceUnderFailuresIT {
         Topics topics = Topics.create("eo");
         publish(topics.questions, "eo-", questions);
         MatcherConfig config = config(topics, "2s");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        FaqMatcherJob.build(env, config, new OutageAfter(config, 4_000));
-        JobClient job = env.executeAsync("exactly-once-under-failures");
+        RunningJob job = TestJobs.start("exactly-once-under-failures", config, b -> b.embedAndMatch(new OutageAfter(config, 4_000)), new Configuration());
 
         AtomicBoolean taskManagerKilled = new AtomicBoolean();
         CommittedOutput events;
@@ -118,9 +119,9 @@ class ExactlyOnceUnderFailuresIT {
                         }
                     });
         } finally {
-            job.cancel().get();
+            job.close();
         }
-        List<String> failures = JobHistory.failures(flink, job.getJobID());
+        List<String> failures = JobHistory.failures(flink, job.id());
         System.out.printf("exactly-once: %d match events, %d distinct ids, %d dead letters, %d job failures: %s%n",
                 events.matches.size(), events.matchesPerId.size(), events.deadLetters.size(), failures.size(),
                 failures.stream().map(f -> f.substring(0, Math.min(120, f.length()))).toList());
@@ -140,18 +141,16 @@ class ExactlyOnceUnderFailuresIT {
         Topics topics = Topics.create("retry");
         publish(topics.questions, "rt-", questions);
         MatcherConfig config = config(topics, "1s");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        FaqMatcherJob.build(env, config, new FlakyFirstAttempt(config));
-        JobClient job = env.executeAsync("retry");
+        RunningJob job = TestJobs.start("retry", config, b -> b.embedAndMatch(new FlakyFirstAttempt(config)), new Configuration());
         CommittedOutput events;
         try {
             events = CommittedOutput.read(KAFKA.bootstrapServers(), topics.matches, topics.deadLetters, questions,
                     Duration.ofMinutes(5), seen -> {});
         } finally {
-            job.cancel().get();
+            job.close();
         }
         assertThat(FlakyFirstAttempt.FAILED_ONCE).hasSize(questions / 10);
-        assertThat(JobHistory.failures(flink, job.getJobID())).as("job failures").isEmpty();
+        assertThat(JobHistory.failures(flink, job.id())).as("job failures").isEmpty();
         assertThat(events.matches).hasSize(questions);
         assertThat(events.matchesPerId).hasSize(questions);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.inference.Vectors;
+import dev.faqmatch.testkit.RunningJob;
 import dev.faqmatch.testkit.CommittedOutput;
 import dev.faqmatch.testkit.KafkaBrokerExtension;
 import dev.faqmatch.testkit.KafkaClients;
@@ -83,16 +84,14 @@ class FaqMatcherJobIT {
         // tenant bank-a has no bank of its own (no FAQ topic here): the file's bank answers it
         settings.put("match.fallback-tenant", "default");
         MatcherConfig config = MatcherConfig.fromMap(settings);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        FaqMatcherJob.build(env, config);
-        JobClient job = env.executeAsync("faq-matcher-it");
+        RunningJob job = TestJobs.start("faq-matcher-it", config);
 
         CommittedOutput events;
         try {
             events = CommittedOutput.read(KAFKA.bootstrapServers(), "faq-matches", "questions-dlq", QUESTIONS + badCount,
                     Duration.ofMinutes(4), n -> {});
         } finally {
-            job.cancel().get();
+            job.close();
         }
         Map<String, JsonNode> matches = events.matchById();
         List<JsonNode> deadLetters = events.deadLetters;

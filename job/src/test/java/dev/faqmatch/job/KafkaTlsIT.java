@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faqmatch.config.ConfigException;
 import dev.faqmatch.config.MatcherConfig;
-import dev.faqmatch.flink.KafkaPreflight;
+import dev.faqmatch.flink.kafka.KafkaPreflight;
+import dev.faqmatch.testkit.RunningJob;
 import dev.faqmatch.testkit.CommittedOutput;
 import dev.faqmatch.testkit.KafkaClients;
 import dev.faqmatch.testkit.LocalKafka;
@@ -82,14 +83,12 @@ class KafkaTlsIT {
         }
         MatcherConfig config = MatcherConfig.fromMap(tls(kafka.tlsBootstrapServers()));
         KafkaPreflight.check(config); // over TLS too
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        FaqMatcherJob.build(env, config);
-        JobClient job = env.executeAsync("tls");
+        RunningJob job = TestJobs.start("tls", config);
         CommittedOutput events;
         try {
             events = CommittedOutput.read(kafka.bootstrapServers(), "faq-matches", "questions-dlq", 21, Duration.ofMinutes(3), n -> {});
         } finally {
-            job.cancel().get();
+            job.close();
         }
         assertThat(events.matches).hasSize(20);
         assertThat(events.deadLetters).hasSize(1);

@@ -9,6 +9,7 @@ import dev.faqmatch.event.InvalidQuestionException;
 import dev.faqmatch.event.RawRecord;
 import dev.faqmatch.faq.FaqEntry;
 import dev.faqmatch.faq.FaqRecords;
+import dev.faqmatch.testkit.RunningJob;
 import dev.faqmatch.testkit.JobHistory;
 import dev.faqmatch.testkit.KafkaBrokerExtension;
 import dev.faqmatch.testkit.KafkaClients;
@@ -20,6 +21,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.Random;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
@@ -86,9 +90,7 @@ class LiveBanksIT {
         settings.put("match.tenant.cards.min-score", "0.75");
         settings.put("match.tenant.cards.clarify-score", "0.65");
         MatcherConfig config = MatcherConfig.fromMap(settings);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        FaqMatcherJob.build(env, config);
-        JobClient job = env.executeAsync("live-banks-it");
+        RunningJob job = TestJobs.start("live-banks-it", config);
 
         try (Output out = new Output();
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
@@ -173,11 +175,11 @@ class LiveBanksIT {
                 }
             }
             out.settle();
-            assertThat(JobHistory.failures(flink, job.getJobID())).as("job failures").isNotEmpty();
+            assertThat(JobHistory.failures(flink, job.id())).as("job failures").isNotEmpty();
             assertThat(out.matchesPerId).as("each question answered once").allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
             assertThat(out.matchesPerId.keySet()).filteredOn(id -> id.startsWith("r-")).hasSize(after);
         } finally {
-            job.cancel().get();
+            job.close();
         }
     }
 
@@ -212,9 +214,7 @@ class LiveBanksIT {
             upsert(producer, "sp-faqs", "cards", FEE);
             producer.flush();
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        FaqMatcherJob.build(env, MatcherConfig.fromMap(settings("sp-questions", "sp-matches", "sp-dlq", "sp-faqs", "sp", 2)));
-        JobClient job = env.executeAsync("live-banks-savepoint-it");
+        RunningJob job = TestJobs.start("live-banks-savepoint-it", MatcherConfig.fromMap(settings("sp-questions", "sp-matches", "sp-dlq", "sp-faqs", "sp", 2)));
         String savepoint;
         try (Output out = new Output("sp-matches", "sp-dlq");
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
@@ -225,16 +225,15 @@ class LiveBanksIT {
             producer.flush();
             askUntil(producer, "sp-questions", out, "s-e-", "cards", RAISE.question(),
                     m -> m.path("matches").path(0).path("answer").asText().equals(RAISE_V2.answer()));
-            savepoint = job.stopWithSavepoint(false, java.nio.file.Path.of("target", "live-banks-savepoints")
+            savepoint = job.client().stopWithSavepoint(false, java.nio.file.Path.of("target", "live-banks-savepoints")
                     .toAbsolutePath().toUri().toString(), org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
         }
 
         org.apache.flink.configuration.Configuration restore = new org.apache.flink.configuration.Configuration();
         restore.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-        StreamExecutionEnvironment restored = StreamExecutionEnvironment.getExecutionEnvironment(restore);
-        FaqMatcherJob.build(restored,
-                MatcherConfig.fromMap(settings("sp-questions", "sp-matches", "sp-dlq", "sp-faqs-empty", "sp", 1)));
-        JobClient again = restored.executeAsync("live-banks-restored-it");
+        RunningJob again = TestJobs.start("live-banks-restored-it",
+                MatcherConfig.fromMap(settings("sp-questions", "sp-matches", "sp-dlq", "sp-faqs-empty", "sp", 1)),
+                UnaryOperator.identity(), restore);
         try (Output out = new Output("sp-matches", "sp-dlq");
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
             ask(producer, "sp-questions", "s-2", "cards", RAISE.question());
@@ -246,7 +245,59 @@ class LiveBanksIT {
             assertThat(top(out.match("s-3"))).isEqualTo("c-2");
             assertThat(out.deadLetters).isEmpty();
         } finally {
-            again.cancel().get();
+            again.close();
+        }
+    }
+
+    /**
+     * A job started on a large FAQ topic: while its banks are still being embedded, a checkpoint
+     * completes and the first questions wait without holding the task thread; they are answered
+     * by the whole bank; a cancel ends the job at once.
+     */
+    @Test
+    void aCheckpointAndACancelWhileALargeFaqTopicIsEmbeddedAtStart(@InjectMiniCluster MiniCluster flink)
+            throws Exception {
+        String faqs = "big-faqs";
+        KAFKA.get().createTopics(1, "big-questions", "big-matches", "big-dlq");
+        KAFKA.get().createCompactedTopic(faqs, 1);
+        int entries = 3_000;
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+            for (int i = 0; i < entries; i++) {
+                upsert(producer, faqs, "big", new FaqEntry("b-" + i, "第" + i + "号网点的营业时间和地址是什么",
+                        "见网点公告。", List.of()));
+            }
+            upsert(producer, faqs, "big", RAISE);
+            producer.flush();
+        }
+        Map<String, String> settings = settings("big-questions", "big-matches", "big-dlq", faqs, "big", 1);
+        RunningJob job = TestJobs.start("live-banks-big-it", MatcherConfig.fromMap(settings));
+        try (Output out = new Output("big-matches", "big-dlq");
+                KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+            ask(producer, "big-questions", "big-q1", "big", RAISE.question());
+            producer.flush();
+            long start = System.nanoTime();
+            String checkpoint = null;
+            while (checkpoint == null && System.nanoTime() - start < WAIT.toNanos()) {
+                try {
+                    checkpoint = flink.triggerCheckpoint(job.id()).get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    Thread.sleep(200); // not all tasks running yet
+                }
+            }
+            long checkpointed = System.nanoTime();
+            assertThat(checkpoint).as("a checkpoint while the bank is embedded").isNotNull();
+            out.poll();
+            assertThat(out.byId).as("the checkpoint came before the bank was ready").doesNotContainKey("big-q1");
+            JsonNode first = out.match("big-q1");
+            assertThat(top(first)).isEqualTo(RAISE.id());
+            assertThat(first.get("bank_version").asText()).as("the whole topic, not part of it")
+                    .isEqualTo("0:" + entries);
+            System.out.printf("checkpoint %.1f s after the first question, its answer %.1f s after that%n",
+                    (checkpointed - start) / 1e9, (System.nanoTime() - checkpointed) / 1e9);
+        } finally {
+            long cancel = System.nanoTime();
+            job.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - cancel)).isLessThan(Duration.ofSeconds(30));
         }
     }
 
@@ -283,9 +334,7 @@ class LiveBanksIT {
         settings.put("match.tenant.vt.min-score", "0.8");
         settings.put("match.tenant.vt.clarify-score", "0.5");
         settings.put("match.tenant.vt.clarify-margin", "0.02");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        FaqMatcherJob.build(env, MatcherConfig.fromMap(settings));
-        JobClient job = env.executeAsync("live-banks-variants-it");
+        RunningJob job = TestJobs.start("live-banks-variants-it", MatcherConfig.fromMap(settings));
         try (Output out = new Output("vt-matches", "vt-dlq");
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
             ask(producer, "vt-questions", "v-q1", "vt", "额度太低了想调高点");
@@ -322,7 +371,7 @@ class LiveBanksIT {
             assertThat(edited.get("route").asText()).isEqualTo("answer");
             assertThat(out.deadLetters).isEmpty();
         } finally {
-            job.cancel().get();
+            job.close();
         }
     }
 

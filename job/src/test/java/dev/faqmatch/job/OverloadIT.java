@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.testkit.RunningJob;
 import dev.faqmatch.testkit.KafkaBrokerExtension;
 import dev.faqmatch.testkit.KafkaClients;
 import dev.faqmatch.testkit.MiniClusters;
@@ -65,9 +66,7 @@ class OverloadIT {
                 send(producer, samples, published);
             }
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        FaqMatcherJob.build(env, config);
-        JobClient job = env.executeAsync("overload");
+        RunningJob job = TestJobs.start("overload", config);
 
         Map<String, Integer> seen = new HashMap<>();
         Sampler sampler = new Sampler();
@@ -123,7 +122,7 @@ class OverloadIT {
             producerThread.join();
             drainedAt = System.nanoTime();
         } finally {
-            job.cancel().get();
+            job.close();
             sampler.interrupt();
             sampler.join();
         }

@@ -428,7 +428,8 @@ final class EndToEndBench implements AutoCloseable {
                         new Configuration(), List.of(), List.of()),
                 EndToEndBench.class.getClassLoader());
         env.setParallelism(parallelism);
-        FaqMatcherJob.build(env, config);
+        FaqMatcherJob.configure(env, config);
+        FaqMatcherJob.builder(config).build(env);
         return env.executeAsync("faq-matcher-bench-" + run);
     }
 

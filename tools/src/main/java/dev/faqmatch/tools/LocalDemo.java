@@ -103,7 +103,8 @@ public final class LocalDemo {
             flinkConf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
             int parallelism = config.get(MatcherConfig.PARALLELISM) > 0 ? config.get(MatcherConfig.PARALLELISM) : Runtime.getRuntime().availableProcessors();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flinkConf);
-            FaqMatcherJob.build(env, config);
+            FaqMatcherJob.configure(env, config);
+            FaqMatcherJob.builder(config).build(env);
             JobClient job = env.executeAsync(config.get(MatcherConfig.JOB_NAME));
             System.out.printf("Job %s running on a local Flink cluster (parallelism %d); %s -> %s%n",
                     job.getJobID(), parallelism, config.get(MatcherConfig.QUESTIONS_TOPIC), config.get(MatcherConfig.MATCHES_TOPIC));

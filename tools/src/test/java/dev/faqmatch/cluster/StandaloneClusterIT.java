@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.faqmatch.flink.EmbedAndMatchFunction;
+import dev.faqmatch.flink.internal.MatcherMetrics;
 import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.testkit.KafkaClients;
 import dev.faqmatch.testkit.QuestionFile;
@@ -197,7 +197,7 @@ class StandaloneClusterIT {
         Matcher port = PROMETHEUS_PORT.matcher(Files.readString(CLUSTER_DIR.resolve("log/taskmanager-1.log")));
         assertThat(port.find()).as("TaskManager log names its Prometheus port").isTrue();
         URI endpoint = URI.create("http://127.0.0.1:" + port.group(1) + "/metrics");
-        String prefix = "flink_taskmanager_job_task_operator_" + EmbedAndMatchFunction.METRIC_GROUP + "_";
+        String prefix = "flink_taskmanager_job_task_operator_" + MatcherMetrics.GROUP + "_";
         List<String> positive = List.of("questions", "matched", "matchedRatio", "batchSize", "batchMillis",
                 "questionsPerSecond", "deadLetters", "batchSizeHistogram_count", "batchMillisHistogram_count");
         // Present, and zero here: nothing waits once all questions are answered, and there is no GPU.

@@ -1,4 +1,4 @@
-package dev.faqmatch.flink;
+package dev.faqmatch.flink.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /** The counts lose nothing when the task thread and the batcher thread count at once. */
 class MatchCountersTest {
     private static MatchEvent event(boolean matched) {
-        return new MatchEvent(MatchEvent.SCHEMA, "q", "t", null, null, "m", matched, List.of(), false, 1.0, 2L, null, null,
-                "answer", "default", "seed", null);
+        return MatchEvent.builder("q").question("t", null, null).model("m").matches(List.of(), matched)
+                .processed(2L, 1.0).route("answer").bank("default", "seed").build();
     }
 
     @Test

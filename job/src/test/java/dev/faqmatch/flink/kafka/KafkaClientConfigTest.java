@@ -1,4 +1,4 @@
-package dev.faqmatch.flink;
+package dev.faqmatch.flink.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,7 +48,7 @@ class KafkaClientConfigTest {
                 .hasMessageContaining("'kafka.bootstrap-servers'");
         assertThatThrownBy(() -> KafkaClientConfig.producer(config(Map.of("kafka.client.transactional.id", "t"))))
                 .hasMessageContaining("'kafka.transactional-id-prefix'");
-        assertThatThrownBy(() -> KafkaAccess.from(config(Map.of("kafka.client.value.serializer", "x"))))
+        assertThatThrownBy(() -> KafkaClientConfig.producer(config(Map.of("kafka.client.value.serializer", "x"))))
                 .hasMessageContaining("the job writes its own JSON");
     }
 }

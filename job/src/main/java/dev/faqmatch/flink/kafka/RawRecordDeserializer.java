@@ -1,4 +1,4 @@
-package dev.faqmatch.flink;
+package dev.faqmatch.flink.kafka;
 
 import dev.faqmatch.event.RawRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

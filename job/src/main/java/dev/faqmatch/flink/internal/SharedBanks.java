@@ -1,4 +1,4 @@
-package dev.faqmatch.flink;
+package dev.faqmatch.flink.internal;
 
 import dev.faqmatch.faq.FaqBankReader;
 import dev.faqmatch.faq.FaqEntry;
@@ -8,6 +8,7 @@ import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.DeviceChoice;
 import dev.faqmatch.inference.Embedder;
 import dev.faqmatch.inference.ModelSource;
+import dev.faqmatch.flink.MatcherOptions;
 import dev.faqmatch.inference.RefCountedCache;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,9 @@ import java.util.List;
  * reads them. They embed with a session of their own (one intra-op thread on the CPU; the shared
  * session on a GPU), so that embedding an update never holds up a slot's questions.
  */
-final class SharedBanks {
+public final class SharedBanks {
     /** Shared within one run of one job: a restarted job (new attempt, same id) re-seeds from its state. */
-    record Key(String jobId, String model, String bank) {}
+    public record Key(String jobId, String model, String bank) {}
 
     static final RefCountedCache<Key, LiveBanks> BANKS = new RefCountedCache<>();
     private static final int EMBED_BATCH = 32;
@@ -38,14 +39,20 @@ final class SharedBanks {
     }
 
     /**
-     * The banks of this job on this TaskManager; the first caller builds them, with the
-     * {@code faq.bank} file as tenant {@code default} (embedded before this returns when it builds them).
+     * The banks of job {@code jobId} on this TaskManager, for the model and bank file
+     * {@code options} name; the first caller builds them, with the {@code faq.bank} file as tenant
+     * {@code default}, whose embedding goes on in the background (questions wait for it).
      */
-    static RefCountedCache<Key, LiveBanks>.Lease acquire(String jobId, ModelSource model, Device device, String bankFile,
-            long timeoutMillis) {
+    public static RefCountedCache<Key, LiveBanks>.Lease acquire(String jobId, MatcherOptions options) {
+        ModelSource model = options.model();
+        String bankFile = options.faqBank();
         return BANKS.acquire(new Key(jobId, model.id(), bankFile), () -> {
+            List<FaqUpdate> seed = new ArrayList<>();
+            for (FaqEntry e : FaqBankReader.read(bankFile)) {
+                seed.add(FaqUpdate.seed(LiveBanks.DEFAULT_TENANT, e));
+            }
             RefCountedCache<SharedModels.EmbedderKey, Embedder>.Lease embedder =
-                    SharedModels.embedder(model, device, UPDATER_SLOT, 1);
+                    SharedModels.embedder(model, updaterDevice(options.device()), UPDATER_SLOT, 1);
             LiveBanks banks = new LiveBanks("faq-bank-updater", embedder.get()::embedTexts,
                     embedder.get().spec().dim(), EMBED_BATCH, () -> {
                         try {
@@ -54,18 +61,7 @@ final class SharedBanks {
                             throw new IllegalStateException("cannot close the FAQ updater's model session", e);
                         }
                     });
-            List<FaqUpdate> seed = new ArrayList<>();
-            for (FaqEntry e : FaqBankReader.read(bankFile)) {
-                seed.add(FaqUpdate.seed(LiveBanks.DEFAULT_TENANT, e));
-            }
             banks.applyAll(seed);
-            try {
-                banks.awaitReady(timeoutMillis);
-            } catch (Exception e) {
-                banks.close();
-                throw new IllegalStateException("FAQ bank " + bankFile + " was not embedded within " + timeoutMillis
-                        + " ms (setting 'faq.bootstrap-timeout')", e);
-            }
             return banks;
         });
     }

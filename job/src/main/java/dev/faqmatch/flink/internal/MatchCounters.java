@@ -1,4 +1,4 @@
-package dev.faqmatch.flink;
+package dev.faqmatch.flink.internal;
 
 import dev.faqmatch.event.MatchEvent;
 import org.apache.flink.metrics.Counter;
@@ -11,13 +11,13 @@ import org.apache.flink.metrics.ThreadSafeSimpleCounter;
  * and failed batches) at the same time, so they are thread-safe counters: Flink's default
  * {@code SimpleCounter} is a plain {@code long} and loses increments under that contention.
  */
-final class MatchCounters {
-    final Counter questions;
-    final Counter matched;
-    final Counter unmatched;
-    final Counter failedBatches;
+public final class MatchCounters {
+    public final Counter questions;
+    public final Counter matched;
+    public final Counter unmatched;
+    public final Counter failedBatches;
 
-    MatchCounters(MetricGroup group) {
+    public MatchCounters(MetricGroup group) {
         questions = group.counter("questions", new ThreadSafeSimpleCounter());
         matched = group.counter("matched", new ThreadSafeSimpleCounter());
         unmatched = group.counter("unmatched", new ThreadSafeSimpleCounter());
@@ -25,13 +25,13 @@ final class MatchCounters {
     }
 
     /** A question's match event was emitted. */
-    void onEvent(MatchEvent event) {
+    public void onEvent(MatchEvent event) {
         questions.inc();
         (event.matched() ? matched : unmatched).inc();
     }
 
     /** Share of the questions so far whose best match reached min-score. */
-    double matchedRatio() {
+    public double matchedRatio() {
         long all = matched.getCount() + unmatched.getCount();
         return all == 0 ? 0.0 : (double) matched.getCount() / all;
     }

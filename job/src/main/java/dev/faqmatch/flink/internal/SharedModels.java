@@ -1,4 +1,4 @@
-package dev.faqmatch.flink;
+package dev.faqmatch.flink.internal;
 
 import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.Embedder;
@@ -10,29 +10,29 @@ import dev.faqmatch.inference.RefCountedCache;
  * What the slots of one TaskManager share: embedders (a session per GPU, or per CPU slot) and
  * embedding caches; the FAQ banks are in {@link SharedBanks}.
  */
-final class SharedModels {
+public final class SharedModels {
     /**
      * @param shareSlot slots with the same value share one session: 0 on a GPU, the subtask index
      *     on the CPU, where a session per slot with one intra-op thread is fastest
      */
-    record EmbedderKey(String model, Device device, int shareSlot, int threads) {}
+    public record EmbedderKey(String model, Device device, int shareSlot, int threads) {}
 
     static final RefCountedCache<EmbedderKey, Embedder> EMBEDDERS = new RefCountedCache<>();
 
-    record CacheKey(String model, int maxEntries) {}
+    public record CacheKey(String model, int maxEntries) {}
 
     /** One embedding cache per model and TaskManager: repeats of a question reach any slot. */
     static final RefCountedCache<CacheKey, EmbeddingCache> CACHES = new RefCountedCache<>();
 
     private SharedModels() {}
 
-    static RefCountedCache<EmbedderKey, Embedder>.Lease embedder(
+    public static RefCountedCache<EmbedderKey, Embedder>.Lease embedder(
             ModelSource model, Device device, int subtask, int threads) {
         EmbedderKey key = new EmbedderKey(model.id(), device, device.gpu() ? 0 : subtask, threads);
         return EMBEDDERS.acquire(key, () -> Embedder.open(model, device, threads));
     }
 
-    static RefCountedCache<CacheKey, EmbeddingCache>.Lease cache(ModelSource model, int maxEntries) {
+    public static RefCountedCache<CacheKey, EmbeddingCache>.Lease cache(ModelSource model, int maxEntries) {
         return CACHES.acquire(new CacheKey(model.id(), maxEntries), () -> new EmbeddingCache(maxEntries));
     }
 }

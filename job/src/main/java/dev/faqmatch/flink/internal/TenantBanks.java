@@ -1,4 +1,4 @@
-package dev.faqmatch.flink;
+package dev.faqmatch.flink.internal;
 
 import dev.faqmatch.event.Question;
 import dev.faqmatch.faq.BankSnapshot;
@@ -10,14 +10,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A question's bank: its tenant's (no tenant: {@code default}), else match.fallback-tenant's, else
- * {@code default}. With an FAQ topic, the faq-banks operator has already sent questions of unknown
+ * {@code default}; while a slot is starting, once its banks are embedded ({@link LiveBanks#gate}). With an FAQ topic, the faq-banks operator has already sent questions of unknown
  * tenants to the dead letters; without one, every question is matched against the faq.bank file.
  */
-final class TenantBanks implements BankLookup {
+public final class TenantBanks implements BankLookup {
     private final LiveBanks banks;
     private final TenantRouting routing;
 
-    TenantBanks(LiveBanks banks, TenantRouting routing) {
+    public TenantBanks(LiveBanks banks, TenantRouting routing) {
         this.banks = banks;
         this.routing = routing;
     }
@@ -31,6 +31,15 @@ final class TenantBanks implements BankLookup {
         if (bank == null) {
             bank = banks.bank(LiveBanks.DEFAULT_TENANT);
         }
+        CompletableFuture<Void> start = banks.startGate();
+        if (!start.isDone()) {
+            LiveBanks.Bank chosen = bank;
+            return start.thenCompose(v -> snapshot(chosen));
+        }
+        return snapshot(bank);
+    }
+
+    private static CompletableFuture<BankSnapshot> snapshot(LiveBanks.Bank bank) {
         BankSnapshot live = bank.snapshot();
         return live != null ? CompletableFuture.completedFuture(live) : bank.ready();
     }

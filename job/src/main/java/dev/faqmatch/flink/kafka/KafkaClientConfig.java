@@ -1,4 +1,4 @@
-package dev.faqmatch.flink;
+package dev.faqmatch.flink.kafka;
 
 import dev.faqmatch.config.ConfigException;
 import dev.faqmatch.config.MatcherConfig;
