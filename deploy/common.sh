@@ -74,13 +74,14 @@ run_java() {
     -cp "tools/target/classes:$(cat target/tools.classpath)" "$@"
 }
 
-# python_env VENV REQUIREMENTS [PYTHON]: PYTHON when given, else VENV's interpreter, the venv made
-# and REQUIREMENTS installed into it on first use (the opt-in Python tools' checks).
+# python_env VENV EXTRA [PYTHON]: PYTHON when given, else VENV's interpreter, the venv made and the
+# model tools' package (deploy/python) installed into it with EXTRA's pinned dependencies on first
+# use (the opt-in Python tools' checks).
 python_env() {
   if [[ -n "${3:-}" ]]; then echo "$3"; return; fi
   if [[ ! -x "$1/bin/python" ]]; then
     python3 -m venv "$1" >&2
-    "$1/bin/pip" install -q -r "$2" >&2
+    "$1/bin/pip" install -q -e "deploy/python[$2]" >&2
   fi
   echo "$PWD/$1/bin/python"
 }

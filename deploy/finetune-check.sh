@@ -10,13 +10,13 @@
 #  4. trains a second round (--keep-unmined) on the first round's fp32 directory, which must rebuild
 #     and start from the first round's score; the tool must warn when its best checkpoint is
 #     below the base.
-# Needs Python 3.11 and the packages of deploy/requirements-finetune.txt, which it installs into
+# Needs Python 3.11 and deploy/python with its finetune extra, which it installs into
 # target/finetune-venv unless PYTHON names an interpreter that has them, and ../shared/data.
 # CI does not run this (it cannot install torch).
 #   deploy/finetune-check.sh [PYTHON]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh
-python=$(python_env target/finetune-venv deploy/requirements-finetune.txt "${1:-}")
+python=$(python_env target/finetune-venv finetune "${1:-}")
 run_it FinetunedModelIT -Dfinetune.python="$python" \
   | grep -E "^(rebuilt|max abs|base model|trained|fp32|int8|done|warning|  (pairs|positives|faq) |    mined|job.s inference)|Tests run:|FAIL|BUILD"

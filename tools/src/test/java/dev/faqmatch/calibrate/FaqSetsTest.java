@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FaqSetsTest {
     @Test
     void theSplitIsFinetuneModelsOwn() {
-        // Each expected split printed by deploy/finetune-model.py's split_of (Python, hashlib) on 2026-12-07.
+        // Each expected split printed by deploy/finetune-model.py's split_of (Python, hashlib) on 2026-12-07; it lives in
+        // deploy/python/src/faqmatch_model/split.py now, and deploy/python/tests/test_split.py pins the same texts.
         Map<String, String> python = Map.of("查看账户", "test", "问法5", "test", "问法21", "test", "问法1", "valid",
                 "问法10", "valid", "什么是IC卡闪付", "train", "我有多少资产", "train", "\uFEFF IC卡闪付是什么 ", "train",
                 "问法0", "train");

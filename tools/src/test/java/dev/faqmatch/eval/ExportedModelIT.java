@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * moves it. Also in fp16 (computed in half precision, float32 in and out), which the job's ONNX
  * Runtime loads on the CPU only below its last optimization level.
  *
- * <p>Needs a Python with deploy/requirements-export.txt installed, which CI does not have: run it
+ * <p>Needs a Python with deploy/python[export] installed, which CI does not have: run it
  * with {@code deploy/export-check.sh} (or {@code -Dexport.python=PATH}).
  */
 @EnabledIfSystemProperty(named = "export.python", matches = ".+",

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       a=0 must score as the base, a=1 as the trained model, the best must be kept and the job
  *       must score the export as PyTorch scored the interpolated model.
  * </ol>
- * Needs a Python with deploy/requirements-finetune.txt installed, which CI does not have: run it
+ * Needs a Python with deploy/python[finetune] installed, which CI does not have: run it
  * with {@code deploy/finetune-check.sh} (or {@code -Dfinetune.python=PATH}).
  */
 @EnabledIfSystemProperty(named = "finetune.python", matches = ".+",
