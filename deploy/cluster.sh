@@ -11,6 +11,8 @@
 #   deploy/cluster.sh flink ARGS...              # Flink's own CLI for this cluster (also .cluster/bin/flink)
 #   deploy/cluster.sh list                       # running jobs
 #   deploy/cluster.sh cancel [JOB_ID]            # one job, or every running job
+#   deploy/cluster.sh sql-gateway                # Flink's SQL gateway for this cluster on 127.0.0.1:8083
+#                                                #   (deploy/sql.sh runs Flink's SQL client against it)
 #   deploy/cluster.sh status                     # processes, slots, jobs, metric endpoints
 #   deploy/cluster.sh stop                       # stop everything this script started
 #
@@ -25,6 +27,7 @@ ROOT=$PWD
 CLUSTER_DIR=$(realpath -m "${CLUSTER_DIR:-.cluster}")
 CLUSTER_CONF=${CLUSTER_CONF:-flink-conf/cluster}
 TASKMANAGERS=${TASKMANAGERS:-1}
+SQL_GATEWAY_PORT=${SQL_GATEWAY_PORT:-8083}
 BOOTSTRAP=${BOOTSTRAP:-$LOCAL_BOOTSTRAP}
 CONF="$CLUSTER_DIR/conf"
 LOG="$CLUSTER_DIR/log"
@@ -131,6 +134,7 @@ start() {
   cp -l target/flink-home/lib/*.jar target/flink-lib/*.jar "$CLUSTER_DIR/lib/" 2>/dev/null \
     || cp target/flink-home/lib/*.jar target/flink-lib/*.jar "$CLUSTER_DIR/lib/"
   cp -r target/flink-home/plugins/. "$CLUSTER_DIR/plugins/"
+  mkdir -p "$CLUSTER_DIR/opt" && cp target/sql-client/*.jar "$CLUSTER_DIR/opt/"
 
   # The configuration every process reads: CLUSTER_CONF/config.yaml with this cluster's folders
   # and the -D overrides of the command line, resolved by Flink itself.
@@ -211,17 +215,44 @@ gpu_plugin() {
   chmod +x "$dir"/*.sh
 }
 
-# .cluster/bin/flink: Flink's CLI (bin/flink of a distribution) for this cluster.
-write_flink_cli() {
-  cat > "$CLUSTER_DIR/bin/flink" <<EOF
+# .cluster/bin/NAME: a launcher of one of Flink's own client programs for this cluster, as the
+# scripts of a distribution's bin/ start them (the SQL client's jar is in opt/, as there).
+write_launcher() {
+  local name=$1 main=$2 classpath=$3
+  cat > "$CLUSTER_DIR/bin/$name" <<EOF
 #!/usr/bin/env bash
-# Flink's CLI for the cluster in $CLUSTER_DIR, written by deploy/cluster.sh start.
+# Flink's $name for the cluster in $CLUSTER_DIR, written by deploy/cluster.sh start.
 export FLINK_CONF_DIR="$CONF" FLINK_LIB_DIR="$CLUSTER_DIR/lib" FLINK_PLUGINS_DIR="$CLUSTER_DIR/plugins" RUST_FLAVOR=cpu
-exec "$JAVA" $(java_opts client) -Dai.djl.offline=true -Djava.io.tmpdir="$CLUSTER_DIR/tmp" \\
-  -Dlog.file="$LOG/flink-client.log" -Dlog4j.configurationFile="file:$CONF/log4j-cli.properties" \\
-  -classpath "$CLUSTER_DIR/lib/*" org.apache.flink.client.cli.CliFrontend "\$@"
+exec "$JAVA" $(java_opts client) $MARKER -Dai.djl.offline=true -Djava.io.tmpdir="$CLUSTER_DIR/tmp" \\
+  -Dlog.file="$LOG/flink-$name.log" -Dlog4j.configurationFile="file:$CONF/log4j-cli.properties" \\
+  -classpath "$classpath" $main "\$@"
 EOF
-  chmod +x "$CLUSTER_DIR/bin/flink"
+  chmod +x "$CLUSTER_DIR/bin/$name"
+}
+
+write_flink_cli() {
+  write_launcher flink org.apache.flink.client.cli.CliFrontend "$CLUSTER_DIR/lib/*"
+  write_launcher sql-gateway org.apache.flink.table.gateway.SqlGateway "$CLUSTER_DIR/lib/*"
+  write_launcher sql-client org.apache.flink.table.client.SqlClient "$CLUSTER_DIR/lib/*:$CLUSTER_DIR/opt/*"
+}
+
+# Flink's SQL gateway (REST on 127.0.0.1:SQL_GATEWAY_PORT) in the background, submitting to this cluster.
+sql_gateway() {
+  require_running
+  if pid_alive "$CLUSTER_DIR/sql-gateway.pid"; then
+    echo "SQL gateway already running on 127.0.0.1:$SQL_GATEWAY_PORT (pid $(cat "$CLUSTER_DIR/sql-gateway.pid"))."
+    return
+  fi
+  nohup "$CLUSTER_DIR/bin/sql-gateway" -Dsql-gateway.endpoint.rest.address=127.0.0.1 \
+    -Dsql-gateway.endpoint.rest.port="$SQL_GATEWAY_PORT" > "$LOG/sql-gateway.out" 2>&1 &
+  echo $! > "$CLUSTER_DIR/sql-gateway.pid"
+  local deadline=$((SECONDS + 60))
+  until curl -sf "http://127.0.0.1:$SQL_GATEWAY_PORT/v1/info" > /dev/null; do
+    pid_alive "$CLUSTER_DIR/sql-gateway.pid" || die "the SQL gateway stopped: see $LOG/sql-gateway.out"
+    (( SECONDS < deadline )) || die "the SQL gateway did not answer within 60 s: see $LOG/sql-gateway.out"
+    sleep 0.5
+  done
+  echo "SQL gateway on 127.0.0.1:$SQL_GATEWAY_PORT (pid $(cat "$CLUSTER_DIR/sql-gateway.pid")); logs in $LOG/."
 }
 
 require_running() {
@@ -274,7 +305,7 @@ status() {
 
 stop() {
   local f pid entries=()
-  for f in "$CLUSTER_DIR"/taskmanager-*.pid "$CLUSTER_DIR"/jobmanager.pid; do
+  for f in "$CLUSTER_DIR"/sql-gateway.pid "$CLUSTER_DIR"/taskmanager-*.pid "$CLUSTER_DIR"/jobmanager.pid; do
     [[ -f "$f" ]] || continue
     pid=$(cat "$f")
     if kill -0 "$pid" 2>/dev/null; then entries+=("$(basename "$f" .pid)=$pid"); fi
@@ -289,7 +320,7 @@ stop() {
     sleep 0.5
   fi
   # Unpacked native libraries and blobs (hundreds of MB); the logs and the configuration stay.
-  rm -rf "$CLUSTER_DIR"/{tmp,web,web-upload,lib,plugins,checkpoints,savepoints}
+  rm -rf "$CLUSTER_DIR"/{tmp,web,web-upload,lib,opt,plugins,checkpoints,savepoints}
   [[ -z "$(marked_pids)" ]] || die "JVMs of this cluster still run: $(marked_pids | tr '\n' ' ')"
   echo "Cluster stopped; logs in $LOG/."
 }
@@ -302,6 +333,7 @@ case "$cmd" in
   flink) require_running; exec "$CLUSTER_DIR/bin/flink" "$@" ;;
   list) require_running; exec "$CLUSTER_DIR/bin/flink" list "$@" ;;
   cancel) cancel "$@" ;;
+  sql-gateway) sql_gateway ;;
   status) status ;;
   stop) stop ;;
   *) usage ;;

@@ -1,9 +1,12 @@
 -- The FAQ matcher in Flink SQL: questions from a Kafka topic, matched by the faq-matcher model
--- (in the TaskManagers, on the job's own inference path), written exactly once to another topic.
--- deploy/sql.sh runs this script on the project's cluster; CHANGE the brokers, topics and bank.
+-- (in the TaskManagers, on the same inference path as the DataStream job), written exactly once
+-- to another topic. deploy/sql.sh runs this script on the cluster of deploy/cluster.sh.
+-- CHANGE the brokers, the topics and the FAQ bank for your own.
 -- MATCHES is a reserved word in Flink SQL: the column is written `matches`.
+-- (Flink SQL client: no semicolons or quotes in these comments.)
 
-SET 'execution.checkpointing.interval' = '5s';  -- the Kafka sink commits at each checkpoint
+-- The Kafka sink commits at each checkpoint.
+SET 'execution.checkpointing.interval' = '5s';
 SET 'pipeline.name' = 'faq-matcher-sql';
 
 CREATE TABLE questions (
@@ -37,7 +40,7 @@ CREATE TABLE faq_matches (
   'properties.transaction.timeout.ms' = '900000'
 );
 
--- Options are the job's settings under their own names (README, "Configuration reference").
+-- Options are the settings of the job under their own names (README, Configuration reference).
 CREATE MODEL faq
 INPUT (text STRING)
 OUTPUT (

@@ -71,6 +71,7 @@ class StandaloneClusterIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static int kafkaPort;
     private static int restPort;
+    private static int sqlGatewayPort;
     private static String bootstrap;
     private static final List<Long> pids = new ArrayList<>();
 
@@ -80,6 +81,7 @@ class StandaloneClusterIT {
         kafkaPort = freePort();
         bootstrap = "127.0.0.1:" + kafkaPort;
         restPort = freePort();
+        sqlGatewayPort = freePort();
         int prometheus = freePort();
         long start = System.nanoTime();
         // The cluster does not need the broker to start: both at once.
@@ -190,6 +192,49 @@ class StandaloneClusterIT {
         rest("PATCH", "/jobs/" + job2 + "?mode=cancel", null);
         await(Duration.ofMinutes(1), "both jobs cancelled",
                 () -> jobState(job1).equals("CANCELED") && jobState(job2).equals("CANCELED"));
+    }
+
+    /**
+     * The documented SQL path: deploy/sql.sh starts Flink's SQL gateway for the cluster and runs the
+     * example script (on its own topics here) with Flink's SQL client; every question comes back
+     * from ML_PREDICT of the faq-matcher model, a question without text with route human.
+     */
+    @Test
+    void theSqlScriptRunsThroughFlinksSqlClient() throws Exception {
+        Path script = OUTPUT_DIR.resolve("faq-matcher-it.sql");
+        Files.writeString(script, Files.readString(ROOT.resolve("flink-conf/sql/faq-matcher.sql"))
+                .replace("'topic' = 'questions'", "'topic' = 'sql-questions'")
+                .replace("'5s'", "'1s'"));
+        List<QuestionFile.Entry> samples = QuestionFile.read(QuestionFile.SAMPLE);
+        Set<String> ids = new HashSet<>();
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
+            for (int i = 0; i < 10; i++) {
+                ids.add("sql-" + i);
+                producer.send(QuestionRecord.of("sql-" + i, samples.get(i).text()).toRecord("sql-questions"));
+            }
+            producer.send(new ProducerRecord<>("sql-questions", "{\"id\": \"sql-no-text\"}".getBytes(StandardCharsets.UTF_8)));
+        }
+        ids.add("sql-no-text");
+        String out = script(Duration.ofMinutes(4), "sql", "deploy/sql.sh", script.toString());
+        assertThat(out).contains("SQL update statement has been successfully submitted");
+
+        Map<String, JsonNode> rows = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.readCommittedConsumer(bootstrap, "sql-reader")) {
+            consumer.subscribe(List.of("faq-matches-sql"));
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (!rows.keySet().containsAll(ids) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    JsonNode row = MAPPER.readTree(record.value());
+                    rows.put(row.get("id").asText(), row);
+                }
+            }
+        }
+        assertThat(rows.keySet()).as("rows on faq-matches-sql").containsAll(ids);
+        assertThat(rows.get("sql-no-text").get("route").asText()).isEqualTo("human");
+        assertThat(rows.get("sql-0").get("matches")).isNotEmpty();
+        String gateway = Files.readString(CLUSTER_DIR.resolve("sql-gateway.pid")).strip();
+        pids.add(Long.parseLong(gateway)); // stopped with the cluster (checked after all tests)
+        script(Duration.ofMinutes(1), "cancel-sql", "deploy/cluster.sh", "cancel");
     }
 
     /** The job's own metrics, per job, on the TaskManager's Prometheus endpoint. */
@@ -337,7 +382,8 @@ class StandaloneClusterIT {
         env.put("TASKMANAGERS", "1");
         env.put("KAFKA_DIR", KAFKA_DIR.toString());
         env.put("KAFKA_PORT", Integer.toString(kafkaPort));
-        env.put("KAFKA_TOPICS", "questions,faq-matches,questions-dlq,faq-matches-2,questions-dlq-2");
+        env.put("KAFKA_TOPICS", "questions,faq-matches,questions-dlq,faq-matches-2,questions-dlq-2,sql-questions,faq-matches-sql");
+        env.put("SQL_GATEWAY_PORT", Integer.toString(sqlGatewayPort));
         env.put("BOOTSTRAP", bootstrap);
         // Failsafe runs after package: use target/ as it is rather than building inside the build.
         env.put("FAQ_MATCHER_NO_BUILD", "1");
