@@ -9,7 +9,9 @@ import dev.faqmatch.event.MatchEvent;
 import dev.faqmatch.flink.MatcherOptions;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
 import org.junit.jupiter.api.Test;
 
 /** The model's options, validated as the job's settings, and the rows it gives for events and for texts it cannot match. */
@@ -43,6 +45,19 @@ class FaqMatcherPredictFunctionTest {
         assertThat(row.getString(4).toString()).isEqualTo("human");
         for (int i : new int[] {0, 1, 2, 3, 5}) {
             assertThat(row.isNullAt(i)).as("column " + MATCH_COLUMNS.get(i)).isTrue();
+        }
+    }
+
+    @Test
+    void nullBlankAndOverLongTextsAreAnsweredWithoutTheModel() throws Exception {
+        FaqMatcherPredictFunction f = new FaqMatcherPredictFunction(
+                ModelOptions.matcher(Map.of("input.max-text-bytes", "16"), false), ModelTask.MATCH, MATCH_COLUMNS);
+        // Not opened: a text that cannot be matched never reaches the slot's matcher.
+        for (GenericRowData input : List.of(GenericRowData.of((Object) null), GenericRowData.of(StringData.fromString(" \t")),
+                GenericRowData.of(StringData.fromString("信用卡怎么提高额度呢")))) {
+            RowData row = f.asyncPredict(input).get().iterator().next();
+            assertThat(row.getString(4).toString()).isEqualTo("human");
+            assertThat(row.isNullAt(0)).isTrue();
         }
     }
 
