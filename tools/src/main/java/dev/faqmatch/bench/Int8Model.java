@@ -1,5 +1,7 @@
 package dev.faqmatch.bench;
 
+import dev.faqmatch.inference.ModelSource;
+import dev.faqmatch.inference.ModelSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,10 +15,8 @@ import java.nio.file.StandardCopyOption;
  */
 final class Int8Model {
     static final String NAME = "bge-small-zh-v1.5-q";
-    static final String MODEL_JSON = """
-            {"name": "bge-small-zh-v1.5-q", "pooling": "cls", "normalize": true, "max_seq_len": 512,
-             "output": "last_hidden_state", "dim": 512, "lowercase": false}
-            """;
+    /** The fp32 model's spec under the int8 model's name: quantizing changes the weights, not the pooling or shapes. */
+    static final ModelSpec SPEC = withName(ModelSpec.bgeSmallZhV15(), NAME);
 
     private Int8Model() {}
 
@@ -26,10 +26,15 @@ final class Int8Model {
 
     static Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        copy(NAME + ".onnx", dir.resolve("model.onnx"));
-        copy(NAME + "-tokenizer.json", dir.resolve("tokenizer.json"));
-        Files.writeString(dir.resolve("model.json"), MODEL_JSON);
+        copy(NAME + ".onnx", dir.resolve(ModelSource.MODEL_FILE));
+        copy(NAME + "-tokenizer.json", dir.resolve(ModelSource.TOKENIZER_FILE));
+        SPEC.write(dir.resolve(ModelSource.SPEC_FILE));
         return dir;
+    }
+
+    private static ModelSpec withName(ModelSpec spec, String name) {
+        return new ModelSpec(name, spec.pooling(), spec.normalize(), spec.maxSeqLen(), spec.output(), spec.dim(),
+                spec.lowercase());
     }
 
     private static void copy(String resource, Path target) throws IOException {
