@@ -13,11 +13,7 @@
 #   deploy/bench.sh --no-e2e --no-peer   # ceiling and inference layer only
 #   deploy/bench.sh --bank-scale         # top-k cost and memory of 1k, 10k and 100k-entry FAQ banks
 #                                        # vs the model's cost per question (--sizes, --batch, --top-k)
-# Other options: --int8-model default (the int8 runs use the model the job runs by default instead of
-# the langchain4j int8 bge), --data FILE, --out DIR, --sweep-texts N, --batches 1,8,32, --batch.max-size N,
-# --batch.max-delay-ms N, --cache N (cache.max-entries), --zipf S, --no-int8, --accuracy-pairs N,
-# --set KEY=VALUE (a job setting for the end-to-end runs, e.g. --set output.embedding=base64),
-# --run-costs 0,8,32 (also measure LengthBuckets run costs in the ceiling).
+# deploy/bench.sh --help lists every option (deploy/bench.sh --bank-scale --help those of the bank scale run).
 #
 # Measure on a quiet machine and leave it alone meanwhile: the figures are CPU-bound, and other
 # work on the cores lowers them (the ratios within one run hold better than the absolute figures);
@@ -33,8 +29,10 @@ rm -rf "$WORK"
 mkdir -p "$WORK/tmp"
 trap 'rm -rf "$WORK"' EXIT
 
+main=dev.faqmatch.bench.Bench
+for arg in "$@"; do
+  if [[ "$arg" == --bank-scale ]]; then main=dev.faqmatch.bench.BankScaleBench; fi
+done
 # BENCH_JAVA_OPTS: extra JVM options, e.g. -XX:StartFlightRecording=filename=target/bench/e2e.jfr
 # shellcheck disable=SC2086
-main=dev.faqmatch.bench.Bench
-[[ "${1:-}" == --bank-scale ]] && main=dev.faqmatch.bench.BankScaleBench
 run_java -Xmx2g ${BENCH_JAVA_OPTS:-} -Djava.awt.headless=true -Djava.io.tmpdir="$WORK/tmp" "$main" "$@"

@@ -8,27 +8,13 @@
 #   deploy/calibrate.sh --bank my-cards.jsonl --questions cards-traffic.jsonl --tenant cards
 #   deploy/calibrate.sh --questions q.jsonl --model-dir models/finance --target-precision 0.98 --out /tmp/cal
 # Question file: JSON lines {"id": "q-1", "text": "...", "expected_faq_id": "f-12"}, null where no entry answers it.
+# deploy/calibrate.sh --help lists the options.
 set -euo pipefail
-caller=$PWD
 cd "$(dirname "$0")/.."
 source deploy/common.sh
-
-# Paths given relative to the caller's directory must survive the cd above.
-args=()
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --questions|--model-dir|--out)
-      [[ $# -ge 2 ]] || { echo "$1 needs a value" >&2; exit 2; }
-      if [[ "$2" == /* ]]; then args+=("$1" "$2"); else args+=("$1" "$caller/$2"); fi; shift 2 ;;
-    --bank)
-      [[ $# -ge 2 ]] || { echo "$1 needs a value" >&2; exit 2; }
-      if [[ "$2" == /* || "$2" == classpath:* ]]; then args+=("$1" "$2"); else args+=("$1" "$caller/$2"); fi; shift 2 ;;
-    *) args+=("$1"); shift ;;
-  esac
-done
 
 ensure_built
 # ONNX Runtime unpacks its native library under java.io.tmpdir and leaves a folder behind.
 tmp=$(mktemp -d "$PWD/target/calibrate-tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-run_java -Xmx3g -Djava.awt.headless=true -Djava.io.tmpdir="$tmp" dev.faqmatch.calibrate.Calibrate "${args[@]}"
+run_java -Xmx3g -Djava.awt.headless=true -Djava.io.tmpdir="$tmp" dev.faqmatch.calibrate.Calibrate "$@"

@@ -23,6 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh
+usage_if_asked "$@"
 ROOT=$PWD
 CLUSTER_DIR=$(realpath -m "${CLUSTER_DIR:-.cluster}")
 CLUSTER_CONF=${CLUSTER_CONF:-flink-conf/cluster}

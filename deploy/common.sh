@@ -2,6 +2,11 @@
 # helpers and the opt-in integration-test runner. Source it from the repository root, after
 # setting SCRIPT to the script's name (used in error messages).
 
+# The directory the script was started in: every script changes to the repository root just
+# before it sources this file, and a path the user typed is relative to where they were. The Java
+# tools resolve such paths against it (run_java passes it on); their defaults stay in the root.
+CALLER_DIR=${OLDPWD:-$PWD}
+
 JAVA=${JAVA:-java}
 if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; fi
 SCRIPT=${SCRIPT:-$(basename "$0")}
@@ -13,8 +18,18 @@ JOB_TOPICS=questions,faq-matches,questions-dlq
 
 die() { echo "$SCRIPT: $*" >&2; exit 1; }
 
-# The comment block at the top of the calling script (line 2 up to `set -euo`), as its usage.
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+# usage [STATUS]: the comment block at the top of the calling script (line 2 up to `set -euo`), as
+# its usage; on stdout and status 0 when asked for, else on stderr and status 2 (a bad command line).
+usage() {
+  local status=${1:-2}
+  if ((status == 0)); then script_comment; else script_comment >&2; fi
+  exit "$status"
+}
+script_comment() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+
+# usage_if_asked ARGS...: for scripts that start no Java tool, -h or --help as the first argument
+# prints the usage and exits 0 (the Java tools print their own).
+usage_if_asked() { if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then usage 0; fi; }
 
 # pid_alive PID_FILE: the file exists and its process runs.
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -65,11 +80,12 @@ ensure_built() {
 
 # run_java [JVM options...] MAIN [args...]: an entry point of the tools module, with Flink, ONNX
 # Runtime and the tokenizer on the classpath as in a Flink cluster with those jars in lib/, the
-# tokenizer kept on its bundled CPU build, and the local log configuration.
+# tokenizer kept on its bundled CPU build, the local log configuration, and the caller's directory
+# for the paths in args (dev.faqmatch.cli.UserPaths).
 run_java() {
   local jvm=()
   while [[ $# -gt 0 && "$1" == -* ]]; do jvm+=("$1"); shift; done
-  RUST_FLAVOR=cpu "$JAVA" "${jvm[@]}" -Dai.djl.offline=true \
+  RUST_FLAVOR=cpu "$JAVA" "${jvm[@]}" -Dai.djl.offline=true -Dfaqmatch.caller.dir="$CALLER_DIR" \
     -Dlog4j.configurationFile="$PWD/flink-conf/log4j-local.properties" \
     -cp "tools/target/classes:$(cat target/tools.classpath)" "$@"
 }

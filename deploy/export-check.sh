@@ -7,5 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh
+usage_if_asked "$@"
 python=$(python_env target/export-venv export "${1:-}")
 run_it ExportedModelIT -Dexport.python="$python" | grep -E "^(model|pooling|graph|ONNX Runtime|max abs|wrote|PyTorch|\||lcqmc)|Tests run:|FAIL|BUILD"

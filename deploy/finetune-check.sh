@@ -17,6 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh
+usage_if_asked "$@"
 python=$(python_env target/finetune-venv finetune "${1:-}")
 run_it FinetunedModelIT -Dfinetune.python="$python" \
   | grep -E "^(rebuilt|max abs|base model|trained|fp32|int8|done|warning|  (pairs|positives|faq) |    mined|job.s inference)|Tests run:|FAIL|BUILD"

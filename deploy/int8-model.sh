@@ -11,5 +11,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh
 ensure_built
-DIR="${1:-models/bge-small-zh-v1.5-q}"
-run_java dev.faqmatch.bench.Int8Model "$DIR"
+run_java dev.faqmatch.bench.Int8Model "$@"

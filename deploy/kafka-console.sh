@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh
+usage_if_asked "$@"
 ensure_built
 BOOTSTRAP=${BOOTSTRAP:-$LOCAL_BOOTSTRAP}
 [[ $# -ge 2 ]] || usage

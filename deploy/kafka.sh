@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh
+usage_if_asked "$@"
 KAFKA_DIR=$(realpath -m "${KAFKA_DIR:-.kafka}")
 KAFKA_PORT=${KAFKA_PORT:-${LOCAL_BOOTSTRAP##*:}}
 KAFKA_TOPICS=${KAFKA_TOPICS:-$JOB_TOPICS}

@@ -5,11 +5,8 @@
 #   deploy/model-dir.sh bge-small-zh-v1.5 target/bge-small-zh-v1.5
 #   deploy/model-dir.sh faqmatch-finance-zh-v1 target/finance
 set -euo pipefail
-caller=$PWD
 cd "$(dirname "$0")/.."
 source deploy/common.sh
 
-[[ $# -eq 2 ]] || usage
-out=$2; [[ "$out" == /* ]] || out="$caller/$out"
 ensure_built
-run_java dev.faqmatch.tools.ModelDirWriter "$1" "$out"
+run_java dev.faqmatch.tools.ModelDirWriter "$@"

@@ -6,4 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/common.sh
+usage_if_asked "$@"
 run_it OverloadIT -Doverload.minutes="${1:-3}" | grep -E "overload:|Tests run:|FAIL|BUILD"

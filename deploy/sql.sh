@@ -23,8 +23,8 @@ CLUSTER_DIR=$(realpath -m "${CLUSTER_DIR:-.cluster}")
 SQL_GATEWAY_PORT=${SQL_GATEWAY_PORT:-8083}
 export CLUSTER_DIR SQL_GATEWAY_PORT
 
+usage_if_asked "$@"
 case "${1:-}" in
-  -h|--help) usage ;;
   stop)
     stop_pid_file "$CLUSTER_DIR/sql-gateway.pid" sql-gateway
     exit 0 ;;

@@ -102,13 +102,8 @@ public final class ModelSource {
         Path onnx = requireFile(dir, MODEL_FILE);
         Path tokenizer = requireFile(dir, TOKENIZER_FILE);
         Path specFile = requireFile(dir, SPEC_FILE);
-        ModelSpec spec;
-        try (InputStream in = Files.newInputStream(specFile)) {
-            spec = ModelSpec.read(in, specFile.toString());
-        } catch (IOException e) {
-            throw new ModelException("cannot read " + specFile + ": " + e.getMessage(), e);
-        }
-        return new ModelSource(dir.toAbsolutePath().normalize().toString(), spec, onnx, tokenizer, null, null);
+        return new ModelSource(dir.toAbsolutePath().normalize().toString(), ModelSpec.read(specFile), onnx, tokenizer,
+                null, null);
     }
 
     /**
@@ -175,7 +170,7 @@ public final class ModelSource {
             try (InputStream tokenizer = openTokenizer()) {
                 Files.copy(tokenizer, dir.resolve(TOKENIZER_FILE), StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.writeString(dir.resolve(SPEC_FILE), spec.toJson());
+            spec.write(dir.resolve(SPEC_FILE));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model directory " + dir + ": " + e.getMessage(), e);
         }

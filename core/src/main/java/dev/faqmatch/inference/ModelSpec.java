@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -70,6 +73,28 @@ public record ModelSpec(
                     bool(root, "lowercase", false));
         } catch (IllegalArgumentException e) {
             throw new ModelException(where + ": " + e.getMessage());
+        }
+    }
+
+    /** Reads a model.json file; every problem is reported with the file and the field to fix. */
+    public static ModelSpec read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString());
+        } catch (IOException e) {
+            throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes this spec as a model.json file, which {@link #read(Path)} reads back as this spec.
+     * Every model directory the project writes gets its model.json here, so that what is written
+     * and what is read cannot drift apart.
+     */
+    public void write(Path file) {
+        try {
+            Files.writeString(file, toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -203,6 +203,22 @@ class ModelSpecTest {
     }
 
     @Test
+    void aWrittenModelJsonReadsBackAsTheSameSpec(@TempDir Path tmp) {
+        for (ModelSpec spec : new ModelSpec[] {ModelSpec.bgeSmallZhV15(),
+                new ModelSpec("mini", Pooling.MEAN, false, 128, "token_embeddings", 384, true)}) {
+            Path file = tmp.resolve(spec.name() + "-" + ModelSource.SPEC_FILE);
+            spec.write(file);
+            assertThat(ModelSpec.read(file)).isEqualTo(spec);
+        }
+    }
+
+    @Test
+    void anUnreadableModelJsonIsAModelError(@TempDir Path tmp) {
+        assertThatThrownBy(() -> ModelSpec.read(tmp.resolve("missing.json")))
+                .isInstanceOf(ModelException.class).hasMessageContaining("missing.json");
+    }
+
+    @Test
     void aBundledModelWrittenAsADirectoryIsTheSameModel(@TempDir Path tmp) throws Exception {
         ModelSource bundled = ModelSource.bundled(ModelSource.BGE_SMALL_ZH);
         bundled.writeDirectory(tmp.resolve("bge"));

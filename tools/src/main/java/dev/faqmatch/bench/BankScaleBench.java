@@ -1,5 +1,6 @@
 package dev.faqmatch.bench;
 
+import dev.faqmatch.cli.Cli;
 import dev.faqmatch.faq.FaqEntry;
 import dev.faqmatch.faq.FaqIndex;
 import dev.faqmatch.inference.Device;
@@ -9,33 +10,51 @@ import dev.faqmatch.testkit.QuestionFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code deploy/bench.sh --bank-scale}: what an FAQ bank of 1,000, 10,000 and 100,000 entries
- * costs a question (top-k, one query at a time and a micro-batch's queries in one pass) and the
- * memory it takes, against the model's own cost per question. The bank's vectors are random unit
- * vectors of the model's dimension: the search does the same work whatever the vectors hold, and
- * embedding 100,000 real entries would take most of an hour on 2 cores.
- *
- * <p>Options: {@code --sizes 1000,10000,100000}, {@code --batch 64} (queries per micro-batch),
- * {@code --top-k 3}.
+ * {@code deploy/bench.sh --bank-scale} (its {@code --help} says what it measures). The bank's
+ * vectors are random: the search does the same work whatever the vectors hold, and embedding
+ * 100,000 real entries would take most of an hour on 2 cores.
  */
 public final class BankScaleBench {
     private BankScaleBench() {}
 
-    public static void main(String[] args) throws Exception {
-        int[] sizes = {1_000, 10_000, 100_000};
+    @Command(name = "deploy/bench.sh --bank-scale", sortOptions = false,
+            description = {"What an FAQ bank of 1,000 to 100,000 entries costs a question (top-k, one query at a"
+                    + " time and a micro-batch's queries in one pass) and the memory it takes, against the model's"
+                    + " own cost per question. The bank's vectors are random unit vectors of the model's dimension.",
+                ""})
+    static final class Options implements Cli.Checked {
+        // deploy/bench.sh runs this benchmark rather than the throughput one when it sees this
+        // option, and passes it on with the rest.
+        @Option(names = "--bank-scale", description = "This benchmark rather than the throughput benchmark.")
+        boolean selected;
+
+        @Option(names = "--sizes", paramLabel = "N", split = ",", description = "Bank sizes in entries (default: 1000,10000,100000).")
+        List<Integer> sizes = List.of(1_000, 10_000, 100_000);
+
+        @Option(names = "--batch", paramLabel = "N", description = "Queries per micro-batch (default: ${DEFAULT-VALUE}).")
         int batch = 64;
+
+        @Option(names = "--top-k", paramLabel = "K", description = "Entries each query asks for (default: ${DEFAULT-VALUE}).")
         int k = 3;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--bank-scale" -> { }
-                case "--sizes" -> sizes = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
-                case "--batch" -> batch = Integer.parseInt(args[++i]);
-                case "--top-k" -> k = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
+
+        @Override
+        public void check() {
+            sizes.forEach(n -> Cli.requirePositive("--sizes", n));
+            Cli.requirePositive("--batch", batch);
+            Cli.requirePositive("--top-k", k);
         }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Cli.parseOrExit(new Options(), args);
+        run(o.sizes, o.batch, o.k);
+    }
+
+    private static void run(List<Integer> sizes, int batch, int k) throws Exception {
         List<String> texts = new ArrayList<>();
         for (QuestionFile.Entry e : QuestionFile.read(QuestionFile.SAMPLE)) {
             texts.add(e.text());

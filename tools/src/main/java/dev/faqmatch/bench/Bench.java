@@ -1,6 +1,6 @@
 package dev.faqmatch.bench;
 
-import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.cli.Cli;
 import dev.faqmatch.eval.Correlation;
 import dev.faqmatch.eval.PairFile;
 import dev.faqmatch.eval.PairScores;
@@ -12,7 +12,6 @@ import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.inference.TextEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,94 +25,13 @@ import java.util.concurrent.Future;
  * The benchmark: in one run, on the same questions, the model's ONNX Runtime ceiling, the
  * inference layer, the whole job end to end through Kafka and Flink, and langchain4j's
  * in-process model as the peer; one table (also as JSON) and PNG plots. See docs/BENCHMARKS.md
- * and deploy/bench.sh for the options.
+ * and {@code deploy/bench.sh --help} for the options.
  */
 public final class Bench {
     private Bench() {}
 
-    static final class Options {
-        Path data = Path.of("../shared/data/atec/ATEC.test.data");
-        Path out = Path.of("target/bench");
-        int texts = 6000;
-        int sweepTexts = 1200;
-        List<Integer> batches = List.of(1, 4, 8, 16, 32, 64);
-        int e2e = 20_000;
-        int e2eWarmUp = 6000;
-        int latencySeconds = 60;
-        /** 0: half the end-to-end maximum just measured. */
-        double latencyRate = 0;
-        /** The job's batch size: its default unless --batch.max-size says otherwise. */
-        int batchMaxSize = MatcherConfig.BATCH_MAX_SIZE.parse(null);
-        /** The job's batching delay: its default unless --batch.max-delay-ms says otherwise. */
-        Duration batchMaxDelay = MatcherConfig.BATCH_MAX_DELAY.parse(null);
-        int cacheEntries = 4096;
-        double zipf = 1.0;
-        boolean peer = true;
-        boolean e2eOn = true;
-        boolean int8 = true;
-        /** The int8 model: the langchain4j int8 bge (default), or "default" for the model the job runs by default. */
-        String int8Model = Int8Model.NAME;
-        boolean accuracy = false;
-        int accuracyPairs = 5000;
-        int cores = Runtime.getRuntime().availableProcessors();
-        List<Integer> runCosts = List.of();
-        Map<String, String> jobSettings = new LinkedHashMap<>();
-
-        static Options parse(String[] args) {
-            Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--data" -> o.data = Path.of(args[++i]);
-                    case "--out" -> o.out = Path.of(args[++i]);
-                    case "--texts" -> o.texts = Integer.parseInt(args[++i]);
-                    case "--sweep-texts" -> o.sweepTexts = Integer.parseInt(args[++i]);
-                    case "--batches" -> o.batches = parseInts(args[++i]);
-                    case "--e2e" -> o.e2e = Integer.parseInt(args[++i]);
-                    case "--e2e-warm-up" -> o.e2eWarmUp = Integer.parseInt(args[++i]);
-                    case "--latency-seconds" -> o.latencySeconds = Integer.parseInt(args[++i]);
-                    case "--latency-rate" -> o.latencyRate = Double.parseDouble(args[++i]);
-                    case "--batch.max-size" -> o.batchMaxSize = Integer.parseInt(args[++i]);
-                    case "--batch.max-delay-ms" -> o.batchMaxDelay = Duration.ofMillis(Long.parseLong(args[++i]));
-                    case "--cache" -> o.cacheEntries = Integer.parseInt(args[++i]);
-                    case "--zipf" -> o.zipf = Double.parseDouble(args[++i]);
-                    case "--cores" -> o.cores = Integer.parseInt(args[++i]);
-                    case "--run-costs" -> o.runCosts = parseInts(args[++i]);
-                    case "--set" -> {
-                        String[] kv = args[++i].split("=", 2);
-                        o.jobSettings.put(kv[0], kv.length > 1 ? kv[1] : "");
-                    }
-                    case "--no-peer" -> o.peer = false;
-                    case "--no-e2e" -> o.e2eOn = false;
-                    case "--no-int8" -> o.int8 = false;
-                    case "--int8-model" -> o.int8Model = args[++i];
-                    case "--accuracy" -> o.accuracy = true;
-                    case "--accuracy-pairs" -> o.accuracyPairs = Integer.parseInt(args[++i]);
-                    case "--quick" -> {
-                        o.texts = 300;
-                        o.sweepTexts = 128;
-                        o.batches = List.of(1, 8, 32);
-                        o.e2e = 600;
-                        o.e2eWarmUp = 200;
-                        o.latencySeconds = 8;
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + a + " (see deploy/bench.sh)");
-                }
-            }
-            return o;
-        }
-
-        private static List<Integer> parseInts(String s) {
-            List<Integer> out = new ArrayList<>();
-            for (String p : s.split(",")) {
-                out.add(Integer.parseInt(p.trim()));
-            }
-            return out;
-        }
-    }
-
     public static void main(String[] args) throws Exception {
-        Options o = Options.parse(args);
+        BenchOptions o = Cli.parseOrExit(new BenchOptions(), args);
         Files.createDirectories(o.out);
         Report report = new Report(o);
         List<String> all = BenchTexts.read(o.data, Math.max(o.e2e, o.texts) + 40_000);
@@ -225,7 +143,7 @@ public final class Bench {
         report.finish();
     }
 
-    static OrtCeilingSweep ceiling(Options o, ModelSource model, List<String> texts, Report report,
+    static OrtCeilingSweep ceiling(BenchOptions o, ModelSource model, List<String> texts, Report report,
             boolean sweep) throws Exception {
         List<long[]> tokens = new ArrayList<>(texts.size());
         try (TextEncoder encoder = new TextEncoder(model)) {
@@ -300,7 +218,7 @@ public final class Bench {
     }
 
     /** Cosine Spearman x100 of fp32 and int8 on the same pairs (the C-MTEB measure). */
-    private static void accuracy(Options o, ModelSource fp32, ModelSource int8, Report report) throws Exception {
+    private static void accuracy(BenchOptions o, ModelSource fp32, ModelSource int8, Report report) throws Exception {
         Path shared = o.data.toAbsolutePath().getParent().getParent();
         Map<String, Path> sets = new LinkedHashMap<>();
         sets.put("STS-B test", shared.resolve("stsb_zh/STS-B.test.data"));

@@ -29,7 +29,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /** Collects the measurements; prints the table, writes bench.json and the PNG plots. */
 final class Report {
-    private final Bench.Options options;
+    private final BenchOptions options;
     private final String startedAt = Instant.now().toString();
     private final String loadAtStart = loadAverage();
     private final List<String> plotted = new ArrayList<>();
@@ -47,7 +47,7 @@ final class Report {
     EndToEndBench.Throughput e2eInt8;
     final Map<String, Map<String, Double>> accuracy = new LinkedHashMap<>();
 
-    Report(Bench.Options options) {
+    Report(BenchOptions options) {
         this.options = options;
     }
 

@@ -2,9 +2,8 @@ package dev.faqmatch.calibrate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.cli.Cli;
 import dev.faqmatch.eval.ParallelEmbedder;
-import dev.faqmatch.faq.BankHits;
 import dev.faqmatch.faq.FaqBankException;
 import dev.faqmatch.faq.FaqBankReader;
 import dev.faqmatch.faq.FaqEntry;
@@ -51,21 +50,10 @@ public final class Calibrate {
         }
     }
 
-    record Options(List<LabelledSet> sets, String modelDir, String modelName, double targetPrecision,
-            double targetToPerson, String tenant, Path out, int sessions, Thresholds given) {}
-
     private Calibrate() {}
 
     public static void main(String[] args) throws IOException {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(USAGE);
-            System.exit(2);
-            return;
-        }
+        CalibrateOptions options = Cli.parseOrExit(new CalibrateOptions(), args);
         try {
             run(options, System.out);
         } catch (IllegalArgumentException | FaqBankException | ModelException e) {
@@ -80,7 +68,7 @@ public final class Calibrate {
     /** What the run found: every set's outcomes, and the thresholds it recommends (null when none reach the target). */
     record Result(List<SetResult> sets, Thresholds recommended) {}
 
-    static Result run(Options options, PrintStream out) throws IOException {
+    static Result run(CalibrateOptions options, PrintStream out) throws IOException {
         // Every file is read and checked before the model loads: a typo costs no embedding.
         List<List<FaqEntry>> banks = new ArrayList<>();
         List<List<LabelledQuestions.Labelled>> questions = new ArrayList<>();
@@ -90,7 +78,7 @@ public final class Calibrate {
             questions.add(LabelledQuestions.read(set.questions(),
                     entries.stream().map(FaqEntry::id).collect(Collectors.toSet())));
         }
-        ModelSource model = ModelSource.resolve(options.modelDir(), options.modelName());
+        ModelSource model = options.model().source();
         List<Embedder> embedders = new ArrayList<>();
         Map<String, float[]> vectors;
         try {
@@ -341,93 +329,5 @@ public final class Calibrate {
 
     private static double percent(long part, long all) {
         return all == 0 ? Double.NaN : 100.0 * part / all;
-    }
-
-    static final String USAGE = """
-            usage: deploy/calibrate.sh --questions FILE [options]
-              --questions FILE          labelled questions, JSON lines {"id","text","expected_faq_id"} (null: no entry answers it)
-              --bank LOCATION           the FAQ bank (default classpath:samples/faq-bank.jsonl, the sample bank)
-                                        several sets at once (job-wide defaults for several banks): --bank A --questions QA
-                                        --bank B --questions QB ...; the thresholds then suit the set that gets least
-              --model-dir DIR | --model NAME   the model (default: the job's default model)
-              --target-precision P      precision the answer route must reach (default 0.95)
-              --target-to-person P      share of the questions without an entry to route human (default 0.90)
-              --tenant NAME             write the YAML for match.tenant.NAME (default: the job-wide thresholds)
-              --min-score X --clarify-score X --clarify-margin X   thresholds to report as they are (default: the job's defaults)
-              --sessions N              ONNX Runtime sessions (default 2)
-              --out DIR                 where curve.png and wrong.jsonl go (default target/calibration)
-            """;
-
-    static Options parse(String[] args) {
-        Map<String, String> values = new HashMap<>();
-        List<String> banks = new ArrayList<>();
-        List<Path> questionFiles = new ArrayList<>();
-        List<String> known = List.of("questions", "bank", "model-dir", "model", "target-precision", "target-to-person",
-                "tenant", "min-score", "clarify-score", "clarify-margin", "sessions", "out");
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --option VALUE, got '" + a + "'");
-            }
-            String key = a.substring(2);
-            if (!known.contains(key)) {
-                throw new IllegalArgumentException("unknown option " + a);
-            }
-            String value = args[++i];
-            if (key.equals("bank")) {
-                banks.add(value);
-            } else if (key.equals("questions")) {
-                questionFiles.add(Path.of(value));
-            } else if (values.put(key, value) != null) {
-                throw new IllegalArgumentException(a + " is given twice");
-            }
-        }
-        if (questionFiles.isEmpty()) {
-            throw new IllegalArgumentException("--questions FILE is required");
-        }
-        if (banks.size() > 1 && banks.size() != questionFiles.size()) {
-            throw new IllegalArgumentException("give one --bank for all --questions files, or one --bank per --questions"
-                    + " file (got " + banks.size() + " banks and " + questionFiles.size() + " question files)");
-        }
-        List<LabelledSet> sets = new ArrayList<>();
-        for (int i = 0; i < questionFiles.size(); i++) {
-            String bank = banks.isEmpty() ? "classpath:samples/faq-bank.jsonl" : banks.get(banks.size() == 1 ? 0 : i);
-            sets.add(new LabelledSet(bank, questionFiles.get(i)));
-        }
-        Thresholds defaults = MatcherConfig.defaults().thresholds(LiveBanks.DEFAULT_TENANT);
-        Thresholds given;
-        try {
-            given = new Thresholds(number(values, "min-score", defaults.minScore(), -1, 1),
-                    number(values, "clarify-score", defaults.clarifyScore(), -1, 1),
-                    number(values, "clarify-margin", defaults.clarifyMargin(), 0, 2));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the thresholds given do not fit: " + e.getMessage());
-        }
-        String tenant = values.get("tenant");
-        if (tenant != null && !dev.faqmatch.faq.FaqRecords.TENANT.matcher(tenant).matches()) {
-            throw new IllegalArgumentException("--tenant '" + tenant + "' is not a tenant name ("
-                    + dev.faqmatch.faq.FaqRecords.TENANT.pattern() + ")");
-        }
-        return new Options(sets, values.getOrDefault("model-dir", ""), values.getOrDefault("model", ""),
-                number(values, "target-precision", 0.95, 0.01, 1), number(values, "target-to-person", 0.90, 0, 1),
-                tenant, Path.of(values.getOrDefault("out", "target/calibration")),
-                (int) number(values, "sessions", 2, 1, 64), given);
-    }
-
-    private static double number(Map<String, String> values, String key, double fallback, double min, double max) {
-        String raw = values.get(key);
-        if (raw == null) {
-            return fallback;
-        }
-        double v;
-        try {
-            v = Double.parseDouble(raw);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " must be a number, got '" + raw + "'");
-        }
-        if (!(v >= min && v <= max)) {
-            throw new IllegalArgumentException("--" + key + " must be in [" + min + ", " + max + "], got " + raw);
-        }
-        return v;
     }
 }

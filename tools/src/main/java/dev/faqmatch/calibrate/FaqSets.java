@@ -3,6 +3,7 @@ package dev.faqmatch.calibrate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faqmatch.cli.Cli;
 import dev.faqmatch.faq.FaqEntry;
 import dev.faqmatch.faq.FaqEntryJson;
 import java.io.BufferedWriter;
@@ -18,6 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * Turns a public bank FAQ set (JSON lines {@code id, question, answer, paraphrases}) into what
@@ -58,12 +61,25 @@ public final class FaqSets {
         }
     }
 
+    @Command(name = "dev.faqmatch.calibrate.FaqSets",
+            description = {"Turns a public bank FAQ set into a bank and labelled questions for deploy/calibrate.sh,"
+                    + " on the held-out split of deploy/finetune-model.py (docs/ACCURACY.md).", ""})
+    static final class Options {
+        @Parameters(index = "0", paramLabel = "FAQ.jsonl", description = "JSON lines of id, question, answer, paraphrases.")
+        Path faqFile;
+
+        @Parameters(index = "1", paramLabel = "GENERAL-PAIRS",
+                description = "A pair file whose texts are the general-domain questions without an entry.")
+        Path generalPairs;
+
+        @Parameters(index = "2", paramLabel = "OUT-DIR",
+                description = "Where bank.jsonl, bank-plain.jsonl, test.jsonl and valid.jsonl go.")
+        Path out;
+    }
+
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: FaqSets FAQ.jsonl GENERAL-PAIRS.tsv OUT-DIR");
-            System.exit(2);
-        }
-        System.out.println(write(Path.of(args[0]), Path.of(args[1]), Path.of(args[2])));
+        Options o = Cli.parseOrExit(new Options(), args);
+        System.out.println(write(o.faqFile, o.generalPairs, o.out));
     }
 
     /** Writes the four files; returns a line of counts. */

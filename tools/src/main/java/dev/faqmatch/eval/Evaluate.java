@@ -1,5 +1,6 @@
 package dev.faqmatch.eval;
 
+import dev.faqmatch.cli.Cli;
 import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.Embedder;
 import dev.faqmatch.inference.ModelException;
@@ -31,15 +32,7 @@ public final class Evaluate {
     private Evaluate() {}
 
     public static void main(String[] args) throws IOException {
-        EvalOptions options;
-        try {
-            options = EvalOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(EvalOptions.usage());
-            System.exit(2);
-            return;
-        }
+        EvalOptions options = Cli.parseOrExit(new EvalOptions(), args);
         try {
             run(options, System.out);
         } catch (PairFileException | ModelException e) {
@@ -52,10 +45,12 @@ public final class Evaluate {
         // A typo in the last path should not cost a model load and the earlier files first.
         for (Path file : options.files()) {
             if (!Files.isRegularFile(file)) {
-                throw new PairFileException("pair file " + file + " does not exist or is not a file");
+                throw new PairFileException("pair file " + file + " does not exist or is not a file"
+                        + (EvalOptions.PUBLIC_TEST_SETS.contains(file)
+                                ? " (no FILE given: the public test sets are read; see ../shared/data/README.md)" : ""));
             }
         }
-        ModelSource model = ModelSource.resolve(options.modelDir(), options.modelName());
+        ModelSource model = options.model().source();
         List<Embedder> embedders = new ArrayList<>();
         try {
             for (int s = 0; s < options.sessions(); s++) {

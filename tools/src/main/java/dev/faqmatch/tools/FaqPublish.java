@@ -1,9 +1,12 @@
 package dev.faqmatch.tools;
 
+import dev.faqmatch.cli.Cli;
+import dev.faqmatch.cli.UserPaths;
 import dev.faqmatch.faq.FaqBankReader;
 import dev.faqmatch.faq.FaqEntry;
 import dev.faqmatch.faq.FaqRecords;
 import dev.faqmatch.testkit.KafkaClients;
+import dev.faqmatch.testkit.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,6 +25,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code deploy/faq-publish.sh FILE --tenant T}: makes tenant T's bank on the FAQ topic equal to
@@ -30,52 +36,45 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * topic's current entries of T are read first, to the end, so that the deletions are the right ones.
  */
 public final class FaqPublish {
-    private static final String USAGE = String.join("\n",
-            "usage: deploy/faq-publish.sh FILE --tenant T [--topic faqs] [--bootstrap-servers localhost:19092]"
-                    + " [--keep-missing]",
-            "  FILE               the bank: JSON lines of id, question, answer, tags (as faq.bank)",
-            "  --tenant T         the tenant whose bank FILE is",
-            "  --topic NAME       the FAQ topic (default faqs)",
-            "  --bootstrap-servers the brokers (default localhost:19092, the broker of deploy/local.sh)",
-            "  --keep-missing     do not delete the tenant's entries that FILE does not have");
-
     private FaqPublish() {}
 
     /** What one run did. */
     public record Result(int upserts, int unchanged, int deletes) {}
 
-    public static void main(String[] args) throws Exception {
-        String file = null;
-        String tenant = null;
+    @Command(name = "deploy/faq-publish.sh", sortOptions = false,
+            description = {"Publishes a bank file as one tenant's bank on the FAQ topic: upserts for new or changed"
+                    + " entries, tombstones for the tenant's entries the file no longer has. The running job picks"
+                    + " them up live.", ""})
+    static final class Options implements Cli.Checked {
+        @Parameters(paramLabel = "FILE", converter = UserPaths.LocationConverter.class,
+                description = "The bank: JSON lines of id, question, answer, tags (as faq.bank).")
+        String file;
+
+        @Option(names = "--tenant", paramLabel = "T", required = true, description = "The tenant whose bank FILE is.")
+        String tenant;
+
+        @Option(names = "--topic", paramLabel = "NAME", description = "The FAQ topic (default: ${DEFAULT-VALUE}).")
         String topic = "faqs";
-        String bootstrap = "localhost:19092";
-        boolean keepMissing = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--tenant" -> tenant = args[++i];
-                case "--topic" -> topic = args[++i];
-                case "--bootstrap-servers" -> bootstrap = args[++i];
-                case "--keep-missing" -> keepMissing = true;
-                case "--help", "-h" -> {
-                    System.out.println(USAGE);
-                    return;
-                }
-                default -> {
-                    if (args[i].startsWith("--") || file != null) {
-                        System.err.println("unexpected argument '" + args[i] + "'\n" + USAGE);
-                        System.exit(2);
-                    }
-                    file = args[i];
-                }
+
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
+                description = "The brokers (default: ${DEFAULT-VALUE}, the broker of deploy/local.sh).")
+        String bootstrap = "localhost:" + Topics.LOCAL_BROKER_PORT;
+
+        @Option(names = "--keep-missing", description = "Do not delete the tenant's entries that FILE does not have.")
+        boolean keepMissing;
+
+        @Override
+        public void check() {
+            if (!FaqRecords.TENANT.matcher(tenant).matches()) {
+                throw new IllegalArgumentException("invalid tenant '" + tenant + "': letters, digits, '_' and '-'");
             }
         }
-        if (file == null || tenant == null || !FaqRecords.TENANT.matcher(tenant).matches()) {
-            System.err.println((tenant != null ? "invalid tenant '" + tenant + "': letters, digits, '_' and '-'\n" : "")
-                    + USAGE);
-            System.exit(2);
-        }
-        Result r = publish(bootstrap, topic, tenant, FaqBankReader.read(file), !keepMissing);
-        System.out.printf("Tenant '%s' on topic '%s': %d upserts, %d unchanged, %d deletes.%n", tenant, topic,
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Cli.parseOrExit(new Options(), args);
+        Result r = publish(o.bootstrap, o.topic, o.tenant, FaqBankReader.read(o.file), !o.keepMissing);
+        System.out.printf("Tenant '%s' on topic '%s': %d upserts, %d unchanged, %d deletes.%n", o.tenant, o.topic,
                 r.upserts(), r.unchanged(), r.deletes());
     }
 

@@ -2,6 +2,9 @@ package dev.faqmatch.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faqmatch.cli.Cli;
+import dev.faqmatch.cli.UserPaths;
+import dev.faqmatch.config.ConfigException;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.faq.FaqBankReader;
 import dev.faqmatch.faq.FaqEntry;
@@ -14,6 +17,7 @@ import dev.faqmatch.testkit.QuestionFile;
 import dev.faqmatch.testkit.QuestionRecord;
 import dev.faqmatch.testkit.Topics;
 import dev.faqmatch.testkit.WarmUp;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,63 +38,89 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 /**
  * The one-command demo ({@code deploy/local.sh}): starts a Kafka broker, runs the job on a local
  * Flink cluster, publishes questions and prints each match as it arrives, then a summary.
  *
- * <p>Own options: {@code --questions FILE} (JSON lines or plain text; default the sample
- * questions), {@code --stay} (keep running for questions others publish), {@code --port N}
- * (broker port, default 19092), {@code --work-dir DIR} (default .local). Every other
- * {@code --key value} is a job setting.
+ * <p>{@code --help} lists the options.
  */
 public final class LocalDemo {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String WARM_UP_PREFIX = "demo-warm-up-";
     private static final String EDIT_PREFIX = "demo-edit-";
-    private static final String USAGE = String.join("\n",
-            "usage: deploy/local.sh [--questions FILE] [--stay] [--port N] [--<setting> VALUE ...]",
-            "  --questions FILE  questions to publish: JSON lines {\"id\",\"text\"} or plain text, one a line",
-            "                    (default: the sample questions shipped with the project)",
-            "  --stay            keep running for questions published by others (deploy/kafka-console.sh)",
-            "  --port N          the broker's port on 127.0.0.1 (default " + Topics.LOCAL_BROKER_PORT + ")",
-            "  --<setting> VALUE any job setting, e.g. --batch.max-size 64 (see README)");
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> settings = new LinkedHashMap<>();
-        String questionsFile = QuestionFile.SAMPLE;
-        boolean stay = false;
+    @Command(name = "deploy/local.sh", sortOptions = false,
+            description = {"Runs the FAQ matcher on this machine, end to end: a Kafka broker, the job on a local Flink"
+                    + " cluster with the bundled model and the sample FAQ bank, the questions published, and each"
+                    + " match printed as it arrives.", ""},
+            footer = {"", "Any other --KEY VALUE is a job setting, e.g. --batch.max-size 64 (see README)."})
+    static final class Options implements Cli.Checked {
+        @Option(names = "--questions", paramLabel = "FILE", converter = UserPaths.LocationConverter.class,
+                description = "Questions to publish: JSON lines {\"id\",\"text\"} or plain text, one a line"
+                        + " (default: the sample questions shipped with the project; none with --stay).")
+        String questions;
+
+        @Option(names = "--stay", description = "Keep running for questions published by others (deploy/kafka-console.sh).")
+        boolean stay;
+
+        @Option(names = "--port", paramLabel = "N", description = "The broker's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
         int port = Topics.LOCAL_BROKER_PORT;
+
+        @Option(names = "--work-dir", paramLabel = "DIR",
+                description = "The broker's data and Flink's temporary files (default: ${DEFAULT-VALUE}).")
         Path work = Path.of(".local");
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            switch (arg) {
-                case "--stay" -> stay = true;
-                case "--questions" -> questionsFile = value(args, ++i, arg);
-                case "--port" -> port = Integer.parseInt(value(args, ++i, arg));
-                case "--help", "-h" -> {
-                    System.out.println(USAGE);
-                    return;
-                }
-                case "--work-dir" -> work = Path.of(value(args, ++i, arg));
-                default -> {
-                    if (!arg.startsWith("--")) {
-                        throw new IllegalArgumentException("unexpected argument '" + arg + "': settings are --key value");
-                    }
-                    settings.put(arg.substring(2), value(args, ++i, arg));
-                }
+
+        @Unmatched
+        List<String> jobArgs = new ArrayList<>();
+
+        @Override
+        public void check() {
+            try {
+                MatcherConfig.fromMap(settings());
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
             }
         }
-        List<QuestionFile.Entry> questions = stay && !argsContain(args, "--questions") ? List.of() : QuestionFile.read(questionsFile);
+
+        /** The job settings: the --KEY VALUE pairs that are not the demo's own options. */
+        Map<String, String> settings() {
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (int i = 0; i < jobArgs.size(); i += 2) {
+                String key = jobArgs.get(i);
+                if (!key.startsWith("--")) {
+                    throw new IllegalArgumentException("unexpected argument '" + key + "': settings are --key value");
+                }
+                if (i + 1 >= jobArgs.size()) {
+                    throw new IllegalArgumentException(key + " needs a value");
+                }
+                settings.put(key.substring(2), jobArgs.get(i + 1));
+            }
+            return settings;
+        }
+
+        /** The questions to publish: those of --questions, else the samples, or none for --stay alone. */
+        List<QuestionFile.Entry> questions() throws IOException {
+            return questions != null ? QuestionFile.read(questions) : stay ? List.of() : QuestionFile.read(QuestionFile.SAMPLE);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Cli.parseOrExit(new Options(), args);
+        Map<String, String> settings = options.settings();
+        List<QuestionFile.Entry> questions = options.questions();
 
         settings.putIfAbsent(MatcherConfig.CHECKPOINT_INTERVAL.key(), "1s");
-        Path kafkaDir = work.resolve("kafka");
+        Path kafkaDir = options.work.resolve("kafka");
         System.out.printf("Starting Kafka %s (KRaft) on 127.0.0.1:%d, data in %s ...%n",
-                org.apache.kafka.common.utils.AppInfoParser.getVersion(), port, kafkaDir);
-        try (LocalKafka kafka = LocalKafka.start(kafkaDir, port)) {
+                org.apache.kafka.common.utils.AppInfoParser.getVersion(), options.port, kafkaDir);
+        try (LocalKafka kafka = LocalKafka.start(kafkaDir, options.port)) {
             // Ctrl-C ends the JVM without leaving the try block: stop the broker from a hook too.
             Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "stop-kafka"));
-            Files.writeString(work.resolve("kafka.pid"), Long.toString(kafka.pid()));
+            Files.writeString(options.work.resolve("kafka.pid"), Long.toString(kafka.pid()));
             settings.put(MatcherConfig.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
             MatcherConfig config = MatcherConfig.fromMap(settings);
             kafka.createTopics(2, config.get(MatcherConfig.QUESTIONS_TOPIC), config.get(MatcherConfig.MATCHES_TOPIC), config.get(MatcherConfig.DEAD_LETTER_TOPIC));
@@ -99,7 +129,7 @@ public final class LocalDemo {
             }
 
             Configuration flinkConf = new Configuration();
-            flinkConf.set(CoreOptions.TMP_DIRS, work.resolve("flink-tmp").toAbsolutePath().toString());
+            flinkConf.set(CoreOptions.TMP_DIRS, options.work.resolve("flink-tmp").toAbsolutePath().toString());
             flinkConf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
             int parallelism = config.get(MatcherConfig.PARALLELISM) > 0 ? config.get(MatcherConfig.PARALLELISM) : Runtime.getRuntime().availableProcessors();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flinkConf);
@@ -109,7 +139,7 @@ public final class LocalDemo {
             System.out.printf("Job %s running on a local Flink cluster (parallelism %d); %s -> %s%n",
                     job.getJobID(), parallelism, config.get(MatcherConfig.QUESTIONS_TOPIC), config.get(MatcherConfig.MATCHES_TOPIC));
             try {
-                new Session(kafka.bootstrapServers(), config, questions).run(stay);
+                new Session(kafka.bootstrapServers(), config, questions).run(options.stay);
             } finally {
                 job.cancel().get();
             }
@@ -353,21 +383,5 @@ public final class LocalDemo {
 
     private static String abbreviate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
-
-    private static boolean argsContain(String[] args, String flag) {
-        for (String a : args) {
-            if (a.equals(flag)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
     }
 }

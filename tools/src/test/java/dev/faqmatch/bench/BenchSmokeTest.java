@@ -23,7 +23,7 @@ class BenchSmokeTest {
 
     @Test
     void measuresAndReportsOnAFewTexts(@TempDir Path out) throws Exception {
-        Bench.Options o = Bench.Options.parse(new String[] {"--out", out.toString(), "--texts", "12",
+        BenchOptions o = BenchOptions.parse(new String[] {"--out", out.toString(), "--texts", "12",
                 "--sweep-texts", "12", "--batches", "1,4", "--cores", "2"});
         List<String> texts = BenchTexts.first(List.of("花呗怎么还款", "借呗的借款日期和还款日期不一样吗", "额度",
                 "信用卡逾期一天会影响征信吗", "怎么改绑银行卡", "提前还款是按全额计息吗"), 12);

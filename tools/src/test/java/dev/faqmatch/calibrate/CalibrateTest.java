@@ -3,6 +3,7 @@ package dev.faqmatch.calibrate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.faqmatch.cli.CommandLineConventions;
 import dev.faqmatch.match.Thresholds;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -36,7 +37,7 @@ class CalibrateTest {
                 {"id":"q-4","text":"讲个笑话","expected_faq_id":null}
                 """);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Calibrate.Result result = Calibrate.run(Calibrate.parse(new String[] {"--bank", bank.toString(), "--questions",
+        Calibrate.Result result = Calibrate.run(CalibrateOptions.parse(new String[] {"--bank", bank.toString(), "--questions",
                 questions.toString(), "--out", dir.resolve("out").toString(), "--sessions", "1", "--tenant", "cards"}),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
         String out = printed.toString(StandardCharsets.UTF_8);
@@ -53,19 +54,25 @@ class CalibrateTest {
     }
 
     @Test
+    void helpExitsZeroAndABadOptionIsAUsageError() {
+        CommandLineConventions.assertHelpAndUsageError(CalibrateOptions::new);
+        CommandLineConventions.assertHelpAndUsageError(FaqSets.Options::new, "faq.jsonl", "general.tsv", "out");
+    }
+
+    @Test
     void badOptionsSayWhatToFix() {
-        assertThatThrownBy(() -> Calibrate.parse(new String[] {})).hasMessage("--questions FILE is required");
-        assertThatThrownBy(() -> Calibrate.parse(new String[] {"--questions", "q", "--target-precision", "2"}))
+        assertThatThrownBy(() -> CalibrateOptions.parse(new String[] {})).hasMessage("--questions FILE is required");
+        assertThatThrownBy(() -> CalibrateOptions.parse(new String[] {"--questions", "q", "--target-precision", "2"}))
                 .hasMessageContaining("--target-precision must be in");
-        assertThatThrownBy(() -> Calibrate.parse(new String[] {"--questions", "q", "--min-score", "0.5", "--clarify-score", "0.7"}))
+        assertThatThrownBy(() -> CalibrateOptions.parse(new String[] {"--questions", "q", "--min-score", "0.5", "--clarify-score", "0.7"}))
                 .hasMessageContaining("the thresholds given do not fit");
-        assertThatThrownBy(() -> Calibrate.parse(new String[] {"--questions", "q", "--bogus", "1"}))
-                .hasMessage("unknown option --bogus");
-        assertThatThrownBy(() -> Calibrate.parse(new String[] {"--bank", "a", "--bank", "b", "--questions", "q"}))
+        assertThatThrownBy(() -> CalibrateOptions.parse(new String[] {"--questions", "q", "--bogus", "1"}))
+                .hasMessage("Unknown options: '--bogus', '1'");
+        assertThatThrownBy(() -> CalibrateOptions.parse(new String[] {"--bank", "a", "--bank", "b", "--questions", "q"}))
                 .hasMessageContaining("one --bank per --questions");
-        assertThatThrownBy(() -> Calibrate.parse(new String[] {"--questions", "q", "--tenant", "a b"}))
+        assertThatThrownBy(() -> CalibrateOptions.parse(new String[] {"--questions", "q", "--tenant", "a b"}))
                 .hasMessageContaining("not a tenant name");
-        Calibrate.Options two = Calibrate.parse(new String[] {"--bank", "a", "--questions", "x/q1", "--bank", "b", "--questions",
+        CalibrateOptions two = CalibrateOptions.parse(new String[] {"--bank", "a", "--questions", "x/q1", "--bank", "b", "--questions",
                 "y/q2"});
         assertThat(two.sets()).extracting(Calibrate.LabelledSet::bank).containsExactly("a", "b");
         assertThat(List.of(two.sets().get(1).name())).containsExactly("y/q2");

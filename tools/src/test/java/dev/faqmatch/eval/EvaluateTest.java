@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faqmatch.cli.CommandLineConventions;
 import dev.faqmatch.inference.ModelSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,7 +33,7 @@ class EvaluateTest {
         assertThat(o.limit()).isEqualTo(100);
         assertThat(o.json()).isEqualTo(Path.of("out.json"));
         assertThat(o.files()).containsExactly(Path.of("a.data"), Path.of("b.data"));
-        assertThat(o.modelDir()).isNull();
+        assertThat(o.model().dir()).isNull();
     }
 
     @Test
@@ -47,17 +48,28 @@ class EvaluateTest {
     }
 
     @Test
+    void withoutFilesReadsThePublicTestSetsWithRetrieval() {
+        EvalOptions o = EvalOptions.parse();
+        assertThat(o.files()).isEqualTo(EvalOptions.PUBLIC_TEST_SETS);
+        assertThat(o.retrieval()).isTrue();
+        assertThat(EvalOptions.parse("x.data").retrieval()).isFalse();
+    }
+
+    @Test
     void rejectsBadCommandLines() {
-        assertThatThrownBy(() -> EvalOptions.parse(new String[] {"--retrieval"}))
-                .hasMessageContaining("no pair file");
         assertThatThrownBy(() -> EvalOptions.parse(new String[] {"--batch", "0", "x"}))
                 .hasMessageContaining("--batch needs a positive integer, got '0'");
         assertThatThrownBy(() -> EvalOptions.parse(new String[] {"x", "--threads"}))
-                .hasMessageContaining("--threads needs a value");
+                .hasMessageContaining("Missing required parameter for option '--threads'");
         assertThatThrownBy(() -> EvalOptions.parse(new String[] {"--fast", "x"}))
-                .hasMessageContaining("unknown option --fast");
+                .hasMessageContaining("Unknown option: '--fast'");
         assertThatThrownBy(() -> EvalOptions.parse(new String[] {"--misses", "m.jsonl", "x"}))
                 .hasMessageContaining("--misses lists the retrieval misses: add --retrieval");
+    }
+
+    @Test
+    void helpExitsZeroAndABadOptionIsAUsageError() {
+        CommandLineConventions.assertHelpAndUsageError(EvalOptions::new);
     }
 
     @Test
