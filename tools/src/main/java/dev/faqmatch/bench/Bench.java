@@ -116,8 +116,14 @@ public final class Bench {
                 // short unmeasured run first, as the ceiling and the inference layer are warmed.
                 e2e.throughput(fp32.spec().name(), null, all.subList(all.size() - o.e2eWarmUp, all.size()), settings);
                 report.e2eFp32 = e2e.throughput(fp32.spec().name(), null, e2eTexts, settings);
-                log("end to end %s: %.1f/s over %d questions (peak RSS %.0f MiB)", fp32.spec().name(),
-                        report.e2eFp32.perSecond(), o.e2e, report.e2eFp32.rssPeakMiB());
+                log("end to end %s: %.1f/s over %d questions (peak RSS %.0f MiB, mean batch %.1f)", fp32.spec().name(),
+                        report.e2eFp32.perSecond(), o.e2e, report.e2eFp32.rssPeakMiB(), report.e2eFp32.meanBatchSize());
+                if (o.sql) {
+                    report.sqlFp32 = e2e.throughput(fp32.spec().name(), null, e2eTexts, settings,
+                            EndToEndBench.Pipeline.SQL);
+                    log("ML_PREDICT %s: %.1f/s over %d questions (mean batch %.1f)", fp32.spec().name(),
+                            report.sqlFp32.perSecond(), o.e2e, report.sqlFp32.meanBatchSize());
+                }
                 double rate = o.latencyRate > 0 ? o.latencyRate : report.e2eFp32.perSecond() / 2;
                 int n = (int) Math.max(50, rate * o.latencySeconds);
                 int from = Math.max(0, Math.min(o.e2e, all.size() - n));

@@ -86,6 +86,13 @@ final class BenchOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A job setting for the end-to-end runs (e.g. output.embedding=base64).")
     Map<String, String> jobSettings = new LinkedHashMap<>();
 
+    @Option(names = "--no-sql", description = "Skip the Flink SQL run (ML_PREDICT of the faq-matcher model on the same questions).")
+    void skipSql(boolean skip) {
+        sql = !skip;
+    }
+
+    boolean sql = true;
+
     @Option(names = "--no-peer", description = "Skip langchain4j's in-process model (the peer).")
     void skipPeer(boolean skip) {
         peer = !skip;

@@ -1,5 +1,6 @@
 package dev.faqmatch.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faqmatch.config.MatcherConfig;
 import dev.faqmatch.job.FaqMatcherJob;
@@ -28,6 +29,13 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import dev.faqmatch.flink.internal.MatcherMetrics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.util.MiniClusterPipelineExecutorServiceLoader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,11 +63,14 @@ final class EndToEndBench implements AutoCloseable {
      * @param brokerCpuMsPerQuestion the same for the Kafka broker process
      * @param restCores cores the rest of the machine (other processes) used meanwhile
      * @param rssSamplesMiB this JVM's resident memory, sampled every 2 s while questions flow
+     * @param pipeline datastream (the job) or sql (ML_PREDICT)
+     * @param meanBatchSize texts per model run, averaged over the slots' last batches
      */
     record Throughput(String model, String delivery, int questions, double seconds, double perSecond,
             double repeatShare, double rssBeforeMiB, double rssPeakMiB, double rssEndMiB, double jobCpuMsPerQuestion,
             double brokerCpuMsPerQuestion, Map<String, Double> threadCpuMsPerQuestion,
-            Map<String, Double> gcJitMsPerQuestion, double restCores, List<Double> rssSamplesMiB) {}
+            Map<String, Double> gcJitMsPerQuestion, double restCores, List<Double> rssSamplesMiB, String pipeline,
+            double meanBatchSize) {}
 
     /** CPU counters at one moment. */
     private record Snapshot(long wallMillis, long jobNanos, long brokerNanos, long machineNanos, long stealNanos,
@@ -176,6 +187,14 @@ final class EndToEndBench implements AutoCloseable {
      */
     Throughput throughput(String model, String modelDir, List<String> texts, Map<String, String> settings)
             throws Exception {
+        return throughput(model, modelDir, texts, settings, Pipeline.DATASTREAM);
+    }
+
+    /** How the questions are matched: the DataStream job, or Flink SQL's ML_PREDICT of the faq-matcher model. */
+    enum Pipeline { DATASTREAM, SQL }
+
+    Throughput throughput(String model, String modelDir, List<String> texts, Map<String, String> settings,
+            Pipeline pipeline) throws Exception {
         String run = "t" + (++runs);
         kafka.createTopics(parallelism, "questions-" + run, "matches-" + run, "dlq-" + run);
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
@@ -190,7 +209,7 @@ final class EndToEndBench implements AutoCloseable {
         Map<String, String> config = settings(run, modelDir, settings);
         Rss.resetPeak();
         double before = Rss.currentMiB();
-        JobClient job = start(config, run);
+        JobClient job = pipeline == Pipeline.SQL ? startSql(config, run) : start(config, run);
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         int seen = 0;
@@ -198,6 +217,7 @@ final class EndToEndBench implements AutoCloseable {
         List<Snapshot> snapshots = new ArrayList<>();
         List<Long> stamps = new ArrayList<>(texts.size());
         List<Double> rss = new ArrayList<>();
+        double batchSize;
         long nextSample = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = batchingConsumer("bench-" + run)) {
             consumer.subscribe(List.of("matches-" + run, "dlq-" + run));
@@ -222,6 +242,7 @@ final class EndToEndBench implements AutoCloseable {
                 }
             }
             peak = Rss.peakMiB();
+            batchSize = meanBatchSize(job.getJobID().toString());
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
@@ -258,7 +279,37 @@ final class EndToEndBench implements AutoCloseable {
         }
         return new Throughput(model, config.get("delivery.guarantee"), texts.size(), seconds,
                 (texts.size() - 1) / seconds, BenchTexts.repeatShare(texts), before, peak, Rss.currentMiB(),
-                jobCpu, brokerCpu, byThread, gcJit, rest, rss);
+                jobCpu, brokerCpu, byThread, gcJit, rest, rss, pipeline.name().toLowerCase(java.util.Locale.ROOT), batchSize);
+    }
+
+    /**
+     * The mean of the model-run batch sizes over the job's slots (metric
+     * {@code faqmatcher.batchSizeHistogram_mean}, the last 500 batches), from the cluster's REST API.
+     */
+    private double meanBatchSize(String jobId) throws Exception {
+        String rest = flink.getRestAddress().get().toString();
+        HttpClient http = HttpClient.newHttpClient();
+        double sum = 0;
+        int slots = 0;
+        for (JsonNode vertex : get(http, rest + "/jobs/" + jobId).path("vertices")) {
+            String base = rest + "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+            for (JsonNode metric : get(http, base)) {
+                String id = metric.path("id").asText();
+                if (id.endsWith(MatcherMetrics.GROUP + ".batchSizeHistogram_mean")) {
+                    for (JsonNode value : get(http, base + "?get=" + id + "&agg=avg")) {
+                        sum += value.path("avg").asDouble() * vertex.path("parallelism").asInt();
+                        slots += vertex.path("parallelism").asInt();
+                    }
+                }
+            }
+        }
+        return slots == 0 ? Double.NaN : sum / slots;
+    }
+
+    private static JsonNode get(HttpClient http, String uri) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(uri)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return MAPPER.readTree(response.body());
     }
 
     /**
@@ -418,19 +469,59 @@ final class EndToEndBench implements AutoCloseable {
     }
 
     private JobClient start(Map<String, String> settings, String run) throws Exception {
+        MatcherConfig config = MatcherConfig.fromMap(settings);
+        StreamExecutionEnvironment env = environment();
+        FaqMatcherJob.configure(env, config);
+        FaqMatcherJob.builder(config).build(env);
+        return env.executeAsync("faq-matcher-bench-" + run);
+    }
+
+    /** An environment on this benchmark's cluster. */
+    private StreamExecutionEnvironment environment() {
         // The previous phase's job (its cluster, buffers, sessions) is garbage now: collect it
         // here rather than in the middle of this job's measurement.
         System.gc();
-        MatcherConfig config = MatcherConfig.fromMap(settings);
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(
                 new MiniClusterPipelineExecutorServiceLoader(flink),
                 MiniClusterPipelineExecutorServiceLoader.updateConfigurationForMiniCluster(
                         new Configuration(), List.of(), List.of()),
                 EndToEndBench.class.getClassLoader());
         env.setParallelism(parallelism);
-        FaqMatcherJob.configure(env, config);
-        FaqMatcherJob.builder(config).build(env);
-        return env.executeAsync("faq-matcher-bench-" + run);
+        return env;
+    }
+
+    /**
+     * The same questions through Flink SQL: the statements of flink-conf/sql/faq-matcher.sql on
+     * this run's topics, the model with the run's model settings, exactly-once into Kafka with the
+     * job's checkpoint interval, as many rows in flight per slot as the job's async capacity.
+     */
+    private JobClient startSql(Map<String, String> settings, String run) throws Exception {
+        MatcherConfig config = MatcherConfig.fromMap(settings);
+        StreamExecutionEnvironment env = environment();
+        env.enableCheckpointing(config.get(MatcherConfig.CHECKPOINT_INTERVAL).toMillis());
+        StreamTableEnvironment sql = StreamTableEnvironment.create(env);
+        String kafka = "'connector' = 'kafka', 'properties.bootstrap.servers' = '" + this.kafka.bootstrapServers()
+                + "', 'format' = 'json'";
+        sql.executeSql("CREATE TABLE questions (id STRING, text STRING) WITH (" + kafka + ", 'topic' = 'questions-"
+                + run + "', 'properties.group.id' = 'sql-" + run + "', 'scan.startup.mode' = 'earliest-offset')");
+        sql.executeSql("CREATE TABLE faq_matches (id STRING, text STRING, faq_id STRING, answer STRING, score DOUBLE,"
+                + " route STRING, `matches` ARRAY<ROW<faq_id STRING, question STRING, answer STRING, score DOUBLE>>)"
+                + " WITH (" + kafka + ", 'topic' = 'matches-" + run + "', 'sink.delivery-guarantee' = 'exactly-once',"
+                + " 'sink.transactional-id-prefix' = 'sql-" + run + "', 'properties.transaction.timeout.ms' = '900000')");
+        StringBuilder model = new StringBuilder("'provider' = 'faq-matcher', 'task' = 'match'");
+        for (String key : List.of(MatcherConfig.MODEL_DIR.key(), MatcherConfig.BATCH_MAX_SIZE.key(),
+                MatcherConfig.BATCH_MAX_DELAY.key(), MatcherConfig.CACHE_MAX_ENTRIES.key(), MatcherConfig.FAQ_BANK.key())) {
+            if (settings.containsKey(key)) {
+                model.append(", '").append(key).append("' = '").append(settings.get(key)).append("'");
+            }
+        }
+        sql.executeSql("CREATE MODEL faq INPUT (text STRING) OUTPUT (faq_id STRING, answer STRING, score DOUBLE,"
+                + " route STRING, `matches` ARRAY<ROW<faq_id STRING, question STRING, answer STRING, score DOUBLE>>)"
+                + " WITH (" + model + ")");
+        TableResult insert = sql.executeSql("INSERT INTO faq_matches SELECT id, text, faq_id, answer, score, route,"
+                + " `matches` FROM ML_PREDICT(TABLE questions, MODEL faq, DESCRIPTOR(text), MAP['async', 'true',"
+                + " 'max-concurrent-operations', '" + config.asyncCapacity() + "'])");
+        return insert.getJobClient().orElseThrow();
     }
 
     private KafkaProducer<byte[], byte[]> pacedProducer() {

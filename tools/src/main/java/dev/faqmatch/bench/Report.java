@@ -43,6 +43,7 @@ final class Report {
     double zipfRepeatShare;
     PeerBench.Result peer;
     EndToEndBench.Throughput e2eFp32;
+    EndToEndBench.Throughput sqlFp32;
     EndToEndBench.Latency latencyFp32;
     EndToEndBench.Throughput e2eInt8;
     final Map<String, Map<String, Double>> accuracy = new LinkedHashMap<>();
@@ -85,6 +86,7 @@ final class Report {
         detail.put("inference_int8", inferenceInt8);
         detail.put("peer", peer);
         detail.put("e2e_fp32", e2eFp32);
+        detail.put("sql_fp32", sqlFp32);
         detail.put("latency_fp32", latencyFp32);
         detail.put("e2e_int8", e2eInt8);
         detail.put("accuracy_spearman_x100", accuracy);
@@ -123,8 +125,15 @@ final class Report {
         if (e2eFp32 != null) {
             rows.add(row("end to end (Kafka -> Flink -> Kafka)", e2eFp32.model(), e2eFp32.perSecond(), padded, ceiling,
                     peerRate, e2eFp32.questions() + " questions, " + e2eFp32.delivery() + ", batch "
-                            + options.batchMaxSize + ", "
+                            + options.batchMaxSize + String.format(Locale.ROOT, " (mean %.1f), ", e2eFp32.meanBatchSize())
                             + String.format(Locale.ROOT, "%.1f%% exact repeats", 100 * e2eFp32.repeatShare())));
+        }
+        if (sqlFp32 != null) {
+            rows.add(row("Flink SQL ML_PREDICT (Kafka -> Flink SQL -> Kafka)", sqlFp32.model(), sqlFp32.perSecond(), padded,
+                    ceiling, peerRate, sqlFp32.questions() + " questions, " + sqlFp32.delivery()
+                            + String.format(Locale.ROOT, ", mean batch %.1f", sqlFp32.meanBatchSize())
+                            + (e2eFp32 == null ? "" : String.format(Locale.ROOT, ", %.2fx the job",
+                                    sqlFp32.perSecond() / e2eFp32.perSecond()))));
         }
         if (peer != null) {
             rows.add(row("peer: langchain4j embedAll", "bge-small-zh-v1.5", peerRate, padded, ceiling, peerRate,
