@@ -147,6 +147,13 @@ public final class Bench {
         }
 
         report.finish();
+        Report.Target p50 = report.latencyP50();
+        if (p50 != null && !p50.met()) {
+            // Printed is not enough: a latency regression must fail whoever runs the benchmark.
+            System.err.printf(Locale.ROOT, "FAILED: %s is %.0f, bound %s (report in %s)%n", p50.what(), p50.value(),
+                    p50.bound(), o.out);
+            System.exit(1);
+        }
     }
 
     static OrtCeilingSweep ceiling(BenchOptions o, ModelSource model, List<String> texts, Report report,

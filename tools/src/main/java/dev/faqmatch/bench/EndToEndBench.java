@@ -243,6 +243,13 @@ final class EndToEndBench implements AutoCloseable {
             }
             peak = Rss.peakMiB();
             batchSize = meanBatchSize(job.getJobID().toString());
+            // The JobManager fetches metrics every 10 s (metrics.fetcher.update-interval): a short
+            // run may end before its first fetch.
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(25); Double.isNaN(batchSize)
+                    && System.nanoTime() < until; ) {
+                Thread.sleep(1000);
+                batchSize = meanBatchSize(job.getJobID().toString());
+            }
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
@@ -509,7 +516,7 @@ final class EndToEndBench implements AutoCloseable {
                 + " WITH (" + kafka + ", 'topic' = 'matches-" + run + "', 'sink.delivery-guarantee' = 'exactly-once',"
                 + " 'sink.transactional-id-prefix' = 'sql-" + run + "', 'properties.transaction.timeout.ms' = '900000')");
         StringBuilder model = new StringBuilder("'provider' = 'faq-matcher', 'task' = 'match'");
-        for (String key : List.of(MatcherConfig.MODEL_DIR.key(), MatcherConfig.BATCH_MAX_SIZE.key(),
+        for (String key : List.of(MatcherConfig.MODEL_DIR.key(), MatcherConfig.MODEL_NAME.key(), MatcherConfig.BATCH_MAX_SIZE.key(),
                 MatcherConfig.BATCH_MAX_DELAY.key(), MatcherConfig.CACHE_MAX_ENTRIES.key(), MatcherConfig.FAQ_BANK.key())) {
             if (settings.containsKey(key)) {
                 model.append(", '").append(key).append("' = '").append(settings.get(key)).append("'");
