@@ -27,7 +27,7 @@ public final class Embedder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Embedder.class);
     static final String INPUT_IDS = "input_ids";
     static final String ATTENTION_MASK = "attention_mask";
-    static final String TOKEN_TYPE_IDS = "token_type_ids";
+    private static final String TOKEN_TYPE_IDS = "token_type_ids";
 
     private final ModelSource model;
     private final ModelSpec spec;

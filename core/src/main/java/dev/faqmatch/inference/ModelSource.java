@@ -30,7 +30,7 @@ public final class ModelSource {
     /** The names {@link #bundled} knows, the default first. */
     public static final List<String> BUNDLED = List.of(FINANCE_ZH, BGE_SMALL_ZH);
     /** Bundled model directories live under this classpath folder, one folder per name. */
-    static final String BUNDLED_DIR = "models/";
+    private static final String BUNDLED_DIR = "models/";
     private static final String BGE_ONNX_RESOURCE = "bge-small-zh-v1.5.onnx";
     private static final String BGE_TOKENIZER_RESOURCE = "bge-small-zh-v1.5-tokenizer.json";
 

@@ -17,10 +17,10 @@ import java.util.TreeMap;
  * model's too.
  */
 final class ModelOptions {
-    static final String PROVIDER = "provider";
-    static final String TASK = "task";
+    private static final String PROVIDER = "provider";
+    private static final String TASK = "task";
     /** The job's settings that mean something to a model; Kafka, checkpoints and the like do not. */
-    static final List<Setting<?>> MODEL_SETTINGS = List.of(MatcherConfig.MODEL_DIR, MatcherConfig.MODEL_NAME,
+    private static final List<Setting<?>> MODEL_SETTINGS = List.of(MatcherConfig.MODEL_DIR, MatcherConfig.MODEL_NAME,
             MatcherConfig.DEVICE, MatcherConfig.INTRA_OP_THREADS, MatcherConfig.BATCH_MAX_SIZE,
             MatcherConfig.BATCH_MAX_DELAY, MatcherConfig.CACHE_MAX_ENTRIES, MatcherConfig.FAQ_BANK,
             MatcherConfig.TOP_K, MatcherConfig.MIN_SCORE, MatcherConfig.CLARIFY_SCORE, MatcherConfig.CLARIFY_MARGIN,

@@ -23,7 +23,7 @@ public final class SharedBanks {
     /** Shared within one run of one job: a restarted job (new attempt, same id) re-seeds from its state. */
     public record Key(String jobId, String model, String bank) {}
 
-    static final RefCountedCache<Key, LiveBanks> BANKS = new RefCountedCache<>();
+    private static final RefCountedCache<Key, LiveBanks> BANKS = new RefCountedCache<>();
     private static final int EMBED_BATCH = 32;
     /** Not a subtask index: the updater's CPU session is its own. */
     private static final int UPDATER_SLOT = -1;

@@ -17,12 +17,12 @@ public final class SharedModels {
      */
     public record EmbedderKey(String model, Device device, int shareSlot, int threads) {}
 
-    static final RefCountedCache<EmbedderKey, Embedder> EMBEDDERS = new RefCountedCache<>();
+    private static final RefCountedCache<EmbedderKey, Embedder> EMBEDDERS = new RefCountedCache<>();
 
     public record CacheKey(String model, int maxEntries) {}
 
     /** One embedding cache per model and TaskManager: repeats of a question reach any slot. */
-    static final RefCountedCache<CacheKey, EmbeddingCache> CACHES = new RefCountedCache<>();
+    private static final RefCountedCache<CacheKey, EmbeddingCache> CACHES = new RefCountedCache<>();
 
     private SharedModels() {}
 

@@ -19,7 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 public final class KafkaClientConfig {
     /** Client keys that the job sets itself, and where a user sets them instead. */
-    static final Map<String, String> RESERVED = Map.of(
+    private static final Map<String, String> RESERVED = Map.of(
             CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "setting '" + MatcherConfig.BOOTSTRAP_SERVERS.key() + "'",
             ConsumerConfig.GROUP_ID_CONFIG, "setting '" + MatcherConfig.GROUP_ID.key() + "'",
             ProducerConfig.TRANSACTIONAL_ID_CONFIG, "setting '" + MatcherConfig.TRANSACTIONAL_ID_PREFIX.key() + "'",
