@@ -12,7 +12,10 @@
 #   deploy/bench.sh --accuracy           # also fp32 vs int8 cosine Spearman on STS-B, ATEC, LCQMC
 #   deploy/bench.sh --no-e2e --no-peer   # ceiling and inference layer only
 #   deploy/bench.sh --bank-scale         # top-k cost and memory of 1k, 10k and 100k-entry FAQ banks
-#                                        # vs the model's cost per question (--sizes, --batch, --top-k)
+#                                        # vs the model's cost per question (--sizes, --batch, --top-k),
+#                                        # then exact vs graph search at 100k and 1M phrasings with the
+#                                        # issue-29 targets met / not met (--phrasings; needs -Xmx8g:
+#                                        # BENCH_JAVA_OPTS='-Xmx8g --add-modules=jdk.incubator.vector')
 # Other options: --int8-model default (the int8 runs use the model the job runs by default instead of
 # the langchain4j int8 bge), --data FILE, --out DIR, --sweep-texts N, --batches 1,8,32, --batch.max-size N,
 # --batch.max-delay-ms N, --cache N (cache.max-entries), --zipf S, --no-int8, --accuracy-pairs N,

@@ -17,8 +17,13 @@ import java.util.Random;
  * vectors of the model's dimension: the search does the same work whatever the vectors hold, and
  * embedding 100,000 real entries would take most of an hour on 2 cores.
  *
+ * <p>Then, for each of {@code --phrasings} (100,000 and 1,000,000 rows by default), exact search
+ * against the graph search that FaqIndex runs for large banks, on clustered vectors ({@link
+ * ClusteredBank}: recall needs neighbours that mean something), with each target of issue 29
+ * met or not. Pass {@code --phrasings none} to skip it.
+ *
  * <p>Options: {@code --sizes 1000,10000,100000}, {@code --batch 64} (queries per micro-batch),
- * {@code --top-k 3}.
+ * {@code --top-k 3}, {@code --phrasings 100000,1000000}.
  */
 public final class BankScaleBench {
     private BankScaleBench() {}
@@ -27,12 +32,18 @@ public final class BankScaleBench {
         int[] sizes = {1_000, 10_000, 100_000};
         int batch = 64;
         int k = 3;
+        int[] phrasings = {100_000, 1_000_000};
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--bank-scale" -> { }
                 case "--sizes" -> sizes = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--top-k" -> k = Integer.parseInt(args[++i]);
+                case "--phrasings" -> {
+                    String list = args[++i];
+                    phrasings = list.equals("none") ? new int[0]
+                            : java.util.Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -100,5 +111,6 @@ public final class BankScaleBench {
             entries = null;
             index = null;
         }
+        GraphSearchBench.run(phrasings, dim, queries.length, modelMicros);
     }
 }
