@@ -12,7 +12,10 @@
 #   deploy/bench.sh --accuracy           # also fp32 vs int8 cosine Spearman on STS-B, ATEC, LCQMC
 #   deploy/bench.sh --no-e2e --no-peer   # ceiling and inference layer only
 #   deploy/bench.sh --bank-scale         # top-k cost and memory of 1k, 10k and 100k-entry FAQ banks
-#                                        # vs the model's cost per question (--sizes, --batch, --top-k)
+#                                        # vs the model's cost per question (--sizes, --batch, --top-k),
+#                                        # then exact vs graph search at 100k and 1M phrasings with the
+#                                        # issue-29 targets met / not met (--phrasings; 1M needs -Xmx8g:
+#                                        # BENCH_JAVA_OPTS='-Xmx8g --add-modules=jdk.incubator.vector')
 # deploy/bench.sh --help lists every option (deploy/bench.sh --bank-scale --help those of the bank scale run).
 #
 # Measure on a quiet machine and leave it alone meanwhile: the figures are CPU-bound, and other

@@ -21,13 +21,25 @@ import java.util.stream.IntStream;
  *       phrasing is vetoed: it is left out of the result (neither a match nor the runner-up);</li>
  *   <li>out-of-scope entries are not matches; the best of them is reported beside the matches.</li>
  * </ul>
- * Ties keep the bank's order. Exhaustive search over a few thousand rows takes microseconds next to a
- * model run, and it is exact. Immutable and thread-safe.
+ * Ties keep the bank's order. Immutable and thread-safe.
+ *
+ * <p>Up to {@link #GRAPH_MIN_ROWS} rows the index holds them as floats and searches them all: exact,
+ * and microseconds next to a model run for a few thousand rows. Larger banks hold int8 rows (a
+ * quarter of the memory) and an HNSW graph ({@link RowGraph}) that finds the rows nearest each
+ * question; every entry owning one of them, and every out-of-scope entry, is then scored on all its
+ * rows by the same collapse and veto. The graph can only miss entries, never change an entry's
+ * score or its veto (docs/BENCHMARKS.md, "FAQ bank scale": recall@10 against exact search).
  */
 public final class FaqIndex {
     private final List<FaqEntry> entries;
     private final int dim;
-    private final float[] matrix; // row-major [rows, dim], rows of unit length
+    /** Row-major [rows, dim], rows of unit length; null for a bank held as {@link #quantized} rows. */
+    private final float[] matrix;
+    /** The rows of a large bank, searched through {@link #graph}; null for a float bank. */
+    private final Int8Rows quantized;
+    private final RowGraph graph;
+    /** Out-of-scope entries, which a graph search scores whether or not the graph finds them. */
+    private final int[] outOfScopeEntries;
     /** The entry of each row. */
     private final int[] rowEntry;
     /** Per row: {@code i >= 0} is the entry's phrasing i, {@code ~i} its counter-example i. */
@@ -37,10 +49,14 @@ public final class FaqIndex {
     /** Rows that can match (standard and similar questions); the rest are counter-examples. */
     private final int phrasings;
 
-    private FaqIndex(List<FaqEntry> entries, int dim, float[] matrix) {
+    private FaqIndex(List<FaqEntry> entries, int dim, float[] matrix, Int8Rows quantized, RowGraph graph) {
         this.entries = List.copyOf(entries);
         this.dim = dim;
         this.matrix = matrix;
+        this.quantized = quantized;
+        this.graph = graph;
+        outOfScopeEntries = IntStream.range(0, this.entries.size()).filter(e -> this.entries.get(e).outOfScope())
+                .toArray();
         int rows = 0;
         for (FaqEntry e : this.entries) {
             rows += e.rows();
@@ -144,11 +160,20 @@ public final class FaqIndex {
 
     /** An index without entries (a tenant whose entries were all deleted): every search finds nothing. */
     public static FaqIndex empty(int dim) {
-        return new FaqIndex(List.of(), dim, new float[0]);
+        return new FaqIndex(List.of(), dim, new float[0], null, null);
     }
 
     /** An index of precomputed vectors of dimension {@code dim}, one per row in {@link #rowTexts} order; may be empty. */
     public static FaqIndex of(List<FaqEntry> entries, List<float[]> vectors, int dim) {
+        return of(entries, vectors, dim, GRAPH_MIN_ROWS);
+    }
+
+    /**
+     * Like {@link #of(List, List, int)}, searched through a graph from {@code graphMinRows} rows
+     * instead of {@link #GRAPH_MIN_ROWS}: for tests and the bank-scale benchmark, which compare both
+     * searches on one bank.
+     */
+    public static FaqIndex of(List<FaqEntry> entries, List<float[]> vectors, int dim, int graphMinRows) {
         int rows = 0;
         for (FaqEntry e : entries) {
             rows += e.rows();
@@ -157,15 +182,23 @@ public final class FaqIndex {
             throw new IllegalArgumentException(entries.size() + " entries but " + vectors.size() + " vectors for their "
                     + rows + " phrasings and counter-examples");
         }
+        for (int i = 0; i < vectors.size(); i++) {
+            if (vectors.get(i).length != dim) {
+                throw new IllegalArgumentException("vector " + i + " has dim " + vectors.get(i).length + ", expected " + dim);
+            }
+        }
+        if (rows >= graphMinRows) {
+            Int8Rows quantized = new Int8Rows(dim);
+            for (float[] v : vectors) {
+                quantized.append(Vectors.l2NormalizeInPlace(v.clone()));
+            }
+            return new FaqIndex(entries, dim, null, quantized, RowGraph.build(quantized, rows));
+        }
         float[] matrix = new float[rows * dim];
         for (int i = 0; i < vectors.size(); i++) {
-            float[] v = vectors.get(i);
-            if (v.length != dim) {
-                throw new IllegalArgumentException("vector " + i + " has dim " + v.length + ", expected " + dim);
-            }
-            System.arraycopy(Vectors.l2NormalizeInPlace(v.clone()), 0, matrix, i * dim, dim);
+            System.arraycopy(Vectors.l2NormalizeInPlace(vectors.get(i).clone()), 0, matrix, i * dim, dim);
         }
-        return new FaqIndex(entries, dim, matrix);
+        return new FaqIndex(entries, dim, matrix, null, null);
     }
 
     /** The {@code k} answerable entries most similar to {@code query}, best first. */
@@ -198,6 +231,13 @@ public final class FaqIndex {
             }
             q[i] = Vectors.l2NormalizeInPlace(queries[i].clone());
         }
+        if (graph != null) {
+            List<BankHits> result = new ArrayList<>(nq);
+            for (int i = 0; i < nq; i++) {
+                result.add(hits(new Collapse[] {searchGraph(q[i], k[i])}, 0));
+            }
+            return result;
+        }
         int rows = rows();
         int ranges = rows < PARALLEL_MIN_ROWS ? 1 : Math.min(Runtime.getRuntime().availableProcessors(), rows / (PARALLEL_MIN_ROWS / 2));
         // Range bounds fall on entry boundaries, so that each entry is collapsed within one range.
@@ -215,23 +255,50 @@ public final class FaqIndex {
         });
         List<BankHits> result = new ArrayList<>(nq);
         for (int i = 0; i < nq; i++) {
-            TopList top = partial[0].tops[i];
-            int oosRow = partial[0].oosRow[i];
-            float oosScore = partial[0].oosScore[i];
-            for (int r = 1; r < ranges; r++) {
-                top.offerAll(partial[r].tops[i]);
-                if (partial[r].oosRow[i] >= 0 && (oosRow < 0 || partial[r].oosScore[i] > oosScore)) {
-                    oosRow = partial[r].oosRow[i];
-                    oosScore = partial[r].oosScore[i];
-                }
-            }
-            List<ScoredFaq> list = new ArrayList<>(top.filled);
-            for (int j = 0; j < top.filled; j++) {
-                list.add(scored(top.rows[j], top.scores[j]));
-            }
-            result.add(new BankHits(list, oosRow < 0 ? null : scored(oosRow, oosScore)));
+            result.add(hits(partial, i));
         }
         return result;
+    }
+
+    /** Query {@code i}'s hits, merged from the collapses of disjoint sets of entries. */
+    private BankHits hits(Collapse[] partial, int i) {
+        TopList top = partial[0].tops[i];
+        int oosRow = partial[0].oosRow[i];
+        float oosScore = partial[0].oosScore[i];
+        for (int r = 1; r < partial.length; r++) {
+            top.offerAll(partial[r].tops[i]);
+            if (partial[r].oosRow[i] >= 0 && (oosRow < 0 || partial[r].oosScore[i] > oosScore)) {
+                oosRow = partial[r].oosRow[i];
+                oosScore = partial[r].oosScore[i];
+            }
+        }
+        List<ScoredFaq> list = new ArrayList<>(top.filled);
+        for (int j = 0; j < top.filled; j++) {
+            list.add(scored(top.rows[j], top.scores[j]));
+        }
+        return new BankHits(list, oosRow < 0 ? null : scored(oosRow, oosScore));
+    }
+
+    /**
+     * One query through the graph: the entries of the rows it finds, and every out-of-scope entry,
+     * each scored on all its rows in bank order, so that collapse, veto and ties are those of an
+     * exhaustive search over these entries.
+     */
+    private Collapse searchGraph(float[] query, int k) {
+        int[] near = graph.nearest(query, Math.max(GRAPH_CANDIDATE_ROWS, GRAPH_CANDIDATES_PER_K * k));
+        int[] candidates = new int[near.length + outOfScopeEntries.length];
+        for (int j = 0; j < near.length; j++) {
+            candidates[j] = rowEntry[near[j]];
+        }
+        System.arraycopy(outOfScopeEntries, 0, candidates, near.length, outOfScopeEntries.length);
+        Collapse out = new Collapse(1, new int[] {k});
+        for (int e : IntStream.of(candidates).sorted().distinct().toArray()) {
+            for (int row = entryStart[e]; row < entryStart[e + 1]; row++) {
+                out.offer(0, row, quantized.dot(row, query));
+            }
+        }
+        out.settle(0);
+        return out;
     }
 
     private ScoredFaq scored(int row, float score) {
@@ -242,6 +309,19 @@ public final class FaqIndex {
     private static final int BLOCK_ROWS = 64;
     /** Below this many rows one thread is quicker than splitting the work. */
     private static final int PARALLEL_MIN_ROWS = 20_000;
+    /**
+     * From this many rows a bank is searched through a graph. On 2 cores the exhaustive search costs
+     * about 0.06 us per row and question (6x the int8 model at 100,000 rows), the graph search 0.5x
+     * the model at 100,000 rows (docs/BENCHMARKS.md, "FAQ bank scale"); below this the exhaustive
+     * search stays, exact and without the graph's build time (20 s per 100,000 rows at every edit).
+     */
+    public static final int GRAPH_MIN_ROWS = 50_000;
+    /**
+     * Rows asked of the graph per query, at least, and per entry wanted: an entry has several
+     * phrasings near a question, so the nearest rows name fewer entries than rows.
+     */
+    private static final int GRAPH_CANDIDATE_ROWS = 100;
+    private static final int GRAPH_CANDIDATES_PER_K = 10;
 
     /**
      * Per query, the entry whose rows are being read and its best phrasing and counter-example so
@@ -454,14 +534,22 @@ public final class FaqIndex {
 
     /** The unit-length embedding of row {@code row} (a copy), so that an unchanged text need not be embedded again. */
     public float[] vector(int row) {
+        if (quantized != null) {
+            return quantized.vector(row);
+        }
         float[] v = new float[dim];
         System.arraycopy(matrix, row * dim, v, 0, dim);
         return v;
     }
 
-    /** Bytes of the matrix, the bulk of a bank's memory. */
+    /** Bytes of the rows, and of the graph of a large bank: the bulk of a bank's memory. */
     public long matrixBytes() {
-        return (long) matrix.length * Float.BYTES;
+        return quantized != null ? quantized.bytes() + graph.bytes() : (long) matrix.length * Float.BYTES;
+    }
+
+    /** Whether a search goes through a graph (a large bank) rather than over every row. */
+    public boolean approximate() {
+        return graph != null;
     }
 
     public int dim() {

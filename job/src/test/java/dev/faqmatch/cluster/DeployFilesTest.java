@@ -54,7 +54,8 @@ class DeployFilesTest {
         for (String flag : JAVA17_FLAGS) {
             assertThat(conf.get("env.java.opts.all")).as(dir + " env.java.opts.all").contains(flag);
         }
-        assertThat(conf.get("env.java.opts.taskmanager")).contains("-Dai.djl.offline=true");
+        assertThat(conf.get("env.java.opts.taskmanager")).contains("-Dai.djl.offline=true")
+                .contains("--add-modules=jdk.incubator.vector");
         assertThat(conf.get("classloader.parent-first-patterns.additional")).contains("ai.onnxruntime.").contains("ai.djl.");
         assertThat(conf.get("metrics.reporters")).isEqualTo("prom");
         assertThat(conf.get("metrics.reporter.prom.factory.class")).isEqualTo(PROMETHEUS_FACTORY);
@@ -109,7 +110,7 @@ class DeployFilesTest {
         assertGpuResource(conf);
         assertThat(conf).containsEntry("external-resource.gpu.kubernetes.config-key", "nvidia.com/gpu")
                 .containsEntry("metrics.reporter.prom.factory.class", PROMETHEUS_FACTORY)
-                .containsEntry("env.java.opts.taskmanager", "-Dai.djl.offline=true");
+                .containsEntry("env.java.opts.taskmanager", "-Dai.djl.offline=true --add-modules=jdk.incubator.vector");
         assertThat(conf.get("classloader.parent-first-patterns.additional")).contains("ai.onnxruntime.");
 
         JsonNode container = spec.path("taskManager").path("podTemplate").path("spec").path("containers").path(0);

@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code deploy/bench.sh --bank-scale} (its {@code --help} says what it measures). The bank's
  * vectors are random: the search does the same work whatever the vectors hold, and embedding
- * 100,000 real entries would take most of an hour on 2 cores.
+ * 100,000 real entries would take most of an hour on 2 cores. Then, for each of
+ * {@code --phrasings}, exact search against the graph search that FaqIndex runs for large banks,
+ * on clustered vectors ({@link ClusteredBank}: recall needs neighbours that mean something), with
+ * each target of issue 29 met or not.
  */
 public final class BankScaleBench {
     private BankScaleBench() {}
@@ -41,20 +44,30 @@ public final class BankScaleBench {
         @Option(names = "--top-k", paramLabel = "K", description = "Entries each query asks for (default: ${DEFAULT-VALUE}).")
         int k = 3;
 
+        @Option(names = "--phrasings", paramLabel = "N", split = ",",
+                description = "Bank sizes in phrasings of the exact vs graph comparison, 0 for none (default: 100000,1000000;"
+                        + " 1,000,000 needs -Xmx8g: BENCH_JAVA_OPTS='-Xmx8g --add-modules=jdk.incubator.vector').")
+        List<Integer> phrasings = List.of(100_000, 1_000_000);
+
         @Override
         public void check() {
             sizes.forEach(n -> Cli.requirePositive("--sizes", n));
             Cli.requirePositive("--batch", batch);
             Cli.requirePositive("--top-k", k);
+            phrasings.forEach(n -> {
+                if (n < 0) {
+                    throw new IllegalArgumentException("--phrasings needs sizes of 0 or more, got '" + n + "'");
+                }
+            });
         }
     }
 
     public static void main(String[] args) throws Exception {
         Options o = Cli.parseOrExit(new Options(), args);
-        run(o.sizes, o.batch, o.k);
+        run(o.sizes, o.batch, o.k, o.phrasings.stream().filter(n -> n > 0).mapToInt(Integer::intValue).toArray());
     }
 
-    private static void run(List<Integer> sizes, int batch, int k) throws Exception {
+    private static void run(List<Integer> sizes, int batch, int k, int[] phrasings) throws Exception {
         List<String> texts = new ArrayList<>();
         for (QuestionFile.Entry e : QuestionFile.read(QuestionFile.SAMPLE)) {
             texts.add(e.text());
@@ -94,7 +107,8 @@ public final class BankScaleBench {
                 vectors.add(v);
             }
             long t0 = System.nanoTime();
-            FaqIndex index = FaqIndex.of(entries, vectors, dim);
+            // This table is the exact search's cost: no graph, whatever the size.
+            FaqIndex index = FaqIndex.of(entries, vectors, dim, Integer.MAX_VALUE);
             double rebuildMs = (System.nanoTime() - t0) / 1e6; // the copy and normalization a live update's swap pays
             vectors = null;
             // warm-up, then measure
@@ -119,5 +133,6 @@ public final class BankScaleBench {
             entries = null;
             index = null;
         }
+        GraphSearchBench.run(phrasings, dim, queries.length, modelMicros);
     }
 }

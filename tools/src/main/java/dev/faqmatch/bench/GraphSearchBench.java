@@ -1,0 +1,117 @@
+package dev.faqmatch.bench;
+
+import dev.faqmatch.faq.BankHits;
+import dev.faqmatch.faq.FaqIndex;
+import dev.faqmatch.faq.ScoredFaq;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The bank-scale targets of issue 29 at 100,000 and 1,000,000 phrasings: exact search (float rows,
+ * every row read, the micro-batch in one pass on every core) against the graph search FaqIndex
+ * runs from {@link FaqIndex#GRAPH_MIN_ROWS} rows (int8 rows, Lucene's HNSW, one question at a time
+ * on one thread), per question against the model's own cost in the same run.
+ */
+final class GraphSearchBench {
+    static final int RECALL_K = 10;
+    private static final double TARGET_RATIO_100K = 0.25;
+    private static final double TARGET_RATIO_1M = 1.0;
+    private static final double TARGET_RECALL = 0.99;
+    private static final long TARGET_BYTES_1M = 1_000_000_000L;
+    private static final double TARGET_EDIT_SECONDS = 2;
+
+    private GraphSearchBench() {}
+
+    static void run(int[] phrasings, int dim, int questionCount, double modelMicros) {
+        if (phrasings.length == 0) {
+            return;
+        }
+        System.out.printf("%nGraph search: %s; clustered bank (%d phrasings per entry, %d entries per topic), %d questions, top-%d%n",
+                kernel(), ClusteredBank.PHRASINGS_PER_ENTRY, ClusteredBank.ENTRIES_PER_TOPIC, questionCount,
+                RECALL_K);
+        System.out.printf("%n| phrasings | search | MB | build s | us/question | / model | recall@%d |%n"
+                + "|---|---|---|---|---|---|---|%n", RECALL_K);
+        for (int n : phrasings) {
+            ClusteredBank bank = ClusteredBank.generate(n, dim, questionCount, n);
+            int[] ks = new int[questionCount];
+            Arrays.fill(ks, RECALL_K);
+            Measured exact = measure(() -> FaqIndex.of(bank.entries(), bank.vectors(), dim, Integer.MAX_VALUE), bank, ks);
+            print(n, "exact, float", exact, modelMicros, Double.NaN);
+            exact.index = null;
+            Measured graph = measure(() -> FaqIndex.of(bank.entries(), bank.vectors(), dim, 0), bank, ks);
+            double recall = recall(exact.hits, graph.hits);
+            print(n, "HNSW, int8", graph, modelMicros, recall);
+            double ratio = graph.micros / modelMicros;
+            boolean million = n >= 1_000_000;
+            double target = million ? TARGET_RATIO_1M : TARGET_RATIO_100K;
+            verdict(String.format("%,d phrasings: search <= %.2fx the model", n, target), ratio <= target,
+                    String.format("%.2fx", ratio));
+            verdict(String.format("%,d phrasings: recall@%d >= %.2f", n, RECALL_K, TARGET_RECALL), recall >= TARGET_RECALL,
+                    String.format("%.4f", recall));
+            if (million) {
+                verdict("1,000,000 phrasings: <= 1 GB", graph.bytes <= TARGET_BYTES_1M,
+                        String.format("%.0f MB", graph.bytes / 1e6));
+                // No incremental update yet: an edit rebuilds the bank, graph included.
+                verdict("1,000,000 phrasings: an edit visible within 2 s", graph.buildSeconds <= TARGET_EDIT_SECONDS,
+                        String.format("rebuild %.0f s", graph.buildSeconds));
+            }
+        }
+    }
+
+    private static String kernel() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                ? "int8 dot products on the JDK's Vector API" : "int8 dot products in plain Java (no jdk.incubator.vector)";
+    }
+
+    private static final class Measured {
+        FaqIndex index;
+        double buildSeconds;
+        double micros;
+        long bytes;
+        List<BankHits> hits;
+    }
+
+    private static Measured measure(java.util.function.Supplier<FaqIndex> build, ClusteredBank bank, int[] ks) {
+        Measured m = new Measured();
+        long t0 = System.nanoTime();
+        m.index = build.get();
+        m.buildSeconds = (System.nanoTime() - t0) / 1e9;
+        m.bytes = m.index.matrixBytes();
+        m.hits = m.index.search(bank.questions(), ks); // warm-up
+        int reps = m.index.approximate() ? 5 : 2;
+        long t1 = System.nanoTime();
+        for (int r = 0; r < reps; r++) {
+            m.index.search(bank.questions(), ks);
+        }
+        m.micros = (System.nanoTime() - t1) / 1e3 / ((double) reps * bank.questions().length);
+        return m;
+    }
+
+    /** The share of the exact top-k entries that the graph search also returns. */
+    private static double recall(List<BankHits> exact, List<BankHits> found) {
+        int hit = 0;
+        int total = 0;
+        for (int i = 0; i < exact.size(); i++) {
+            Set<String> got = new HashSet<>();
+            for (ScoredFaq f : found.get(i).matches()) {
+                got.add(f.entry().id());
+            }
+            for (ScoredFaq f : exact.get(i).matches()) {
+                total++;
+                hit += got.contains(f.entry().id()) ? 1 : 0;
+            }
+        }
+        return (double) hit / total;
+    }
+
+    private static void print(int n, String search, Measured m, double modelMicros, double recall) {
+        System.out.printf("| %,d | %s | %.0f | %.1f | %.0f | %.2f | %s |%n", n, search, m.bytes / 1e6, m.buildSeconds,
+                m.micros, m.micros / modelMicros, Double.isNaN(recall) ? "(truth)" : String.format("%.4f", recall));
+    }
+
+    private static void verdict(String target, boolean met, String measured) {
+        System.out.printf("TARGET %s: %s (%s)%n", target, met ? "met" : "NOT MET", measured);
+    }
+}
