@@ -16,6 +16,14 @@
 #                                        # then exact vs graph search at 100k and 1M phrasings with the
 #                                        # issue-29 targets met / not met (--phrasings; 1M needs -Xmx8g:
 #                                        # BENCH_JAVA_OPTS='-Xmx8g --add-modules=jdk.incubator.vector')
+#   deploy/bench.sh --python-peer --int8-model default
+#                                        # also the Python peer (Kafka -> ONNX Runtime in Python -> Kafka)
+#                                        # on the job's int8 model, against the job's int8 run end to end
+#
+# --python-peer runs python -m faqmatch_model kafka-peer (deploy/python) in target/peer-venv, made on
+# first use from Debian's /usr/bin/python3 with --system-site-packages and the package's peer extra:
+# its Kafka client is Debian's (apt-get install -y python3-confluent-kafka; pip's mirror has none).
+# PEER_PYTHON=/path/to/python uses that interpreter instead; --python-peer=PYTHON too.
 # deploy/bench.sh --help lists every option (deploy/bench.sh --bank-scale --help those of the bank scale run).
 #
 # Measure on a quiet machine and leave it alone meanwhile: the figures are CPU-bound, and other
@@ -33,9 +41,14 @@ mkdir -p "$WORK/tmp"
 trap 'rm -rf "$WORK"' EXIT
 
 main=dev.faqmatch.bench.Bench
+args=()
 for arg in "$@"; do
   if [[ "$arg" == --bank-scale ]]; then main=dev.faqmatch.bench.BankScaleBench; fi
+  if [[ "$arg" == --python-peer ]]; then
+    arg="--python-peer=$(kafka_python_env target/peer-venv peer "${PEER_PYTHON:-}")"
+  fi
+  args+=("$arg")
 done
 # BENCH_JAVA_OPTS: extra JVM options, e.g. -XX:StartFlightRecording=filename=target/bench/e2e.jfr
 # shellcheck disable=SC2086
-run_java -Xmx2g ${BENCH_JAVA_OPTS:-} -Djava.awt.headless=true -Djava.io.tmpdir="$WORK/tmp" "$main" "$@"
+run_java -Xmx2g ${BENCH_JAVA_OPTS:-} -Djava.awt.headless=true -Djava.io.tmpdir="$WORK/tmp" "$main" "${args[@]}"

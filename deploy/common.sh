@@ -93,13 +93,28 @@ run_java() {
 # python_env VENV EXTRA [PYTHON]: PYTHON when given, else VENV's interpreter, the venv made and the
 # model tools' package (deploy/python) installed into it with EXTRA's pinned dependencies on first
 # use (the opt-in Python tools' checks).
-python_env() {
-  if [[ -n "${3:-}" ]]; then echo "$3"; return; fi
-  if [[ ! -x "$1/bin/python" ]]; then
-    python3 -m venv "$1" >&2
-    "$1/bin/pip" install -q -e "deploy/python[$2]" >&2
+python_env() { make_python_env "$1" "$2" "${3:-}" python3; }
+
+# kafka_python_env VENV EXTRA [PYTHON]: as python_env, for the tools that need a Kafka client: pip's
+# mirror here has none, so confluent_kafka is Debian's python3-confluent-kafka (librdkafka), installed
+# for Debian's /usr/bin/python3 and seen from a venv of it made with --system-site-packages.
+kafka_python_env() {
+  if [[ -z "${3:-}" ]] && ! /usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null; then
+    die "no confluent_kafka for /usr/bin/python3: apt-get install -y python3-confluent-kafka (or give an interpreter that has it)"
   fi
-  echo "$PWD/$1/bin/python"
+  make_python_env "$1" "$2" "${3:-}" /usr/bin/python3 --system-site-packages
+}
+
+# make_python_env VENV EXTRA PYTHON BASE_PYTHON [venv options...]: python_env's work, the venv made by BASE_PYTHON.
+make_python_env() {
+  local venv=$1 extra=$2 python=$3 base=$4
+  shift 4
+  if [[ -n "$python" ]]; then echo "$python"; return; fi
+  if [[ ! -x "$venv/bin/python" ]]; then
+    "$base" -m venv "$@" "$venv" >&2
+    "$venv/bin/pip" install -q -e "deploy/python[$extra]" >&2
+  fi
+  echo "$PWD/$venv/bin/python"
 }
 
 # run_it TEST_CLASS [mvn options...]: one integration test (failsafe) across the modules, no unit

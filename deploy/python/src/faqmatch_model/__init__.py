@@ -14,6 +14,7 @@ Modules, each one concern:
     training       sentence-transformers training: datasets, losses, evaluators, the trainer
     interpolation  weight-space interpolation (WiSE-FT)
     row_quantize   batch-independent activation quantization of an int8 graph
+    faq_bank       the job's FAQ bank embedded and searched (top-k by entry) and routed, simply
 
 and the tools (deploy/*.py run them; `python -m faqmatch_model TOOL` too):
 
@@ -21,7 +22,8 @@ and the tools (deploy/*.py run them; `python -m faqmatch_model TOOL` too):
     finetune_model deploy/finetune-model.py   fine-tune a model directory -> fp32 and int8 model directories
     row_quantize   deploy/row_quantize.py     rewrite quantize_dynamic's int8 graph
     gpu_ceiling    deploy/gpu-ceiling.py      GPU throughput of the target architecture
+    kafka_peer     (python -m only)           the benchmark's Python peer: Kafka -> ONNX Runtime -> Kafka
 
-Heavy dependencies (torch, transformers, onnx, onnxruntime, sentence-transformers) are imported
+Heavy dependencies (torch, transformers, onnx, onnxruntime, sentence-transformers, confluent_kafka) are imported
 where they are used, so that the data modules (split, sources, modeldir) need numpy alone.
 """

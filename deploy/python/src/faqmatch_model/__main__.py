@@ -1,4 +1,5 @@
-"""python -m faqmatch_model TOOL [options]: the same tools as deploy/*.py (TOOL --help for each)."""
+"""python -m faqmatch_model TOOL [options]: the same tools as deploy/*.py, and the benchmark's Kafka peer
+(TOOL --help for each)."""
 
 import importlib
 import sys
@@ -8,6 +9,7 @@ TOOLS = {
     "finetune": "finetune_model",      # deploy/finetune-model.py
     "row-quantize": "row_quantize",    # deploy/row_quantize.py
     "gpu-ceiling": "gpu_ceiling",      # deploy/gpu-ceiling.py
+    "kafka-peer": "kafka_peer",        # deploy/bench.sh --python-peer
 }
 
 

@@ -36,16 +36,18 @@ def pool(hidden: np.ndarray, mask: np.ndarray, pooling: str, normalize: bool) ->
     return pooled
 
 
-def ort_session(onnx_path: Path, threads: int | None = None, prefer_cuda: bool = False):
-    """An ONNX Runtime session on the CPU (or CUDA first, where asked and available)."""
+def ort_session(onnx_path: Path, threads: int | None = None, prefer_cuda: bool = False, exact_int8: bool = True):
+    """An ONNX Runtime session on the CPU (or CUDA first, where asked and available); exact_int8=False
+    leaves ONNX Runtime's default int8 kernels (a plain user's session)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     if threads is not None:
         options.intra_op_num_threads = threads
-    # As the job's sessions (OrtSessions.X64_QUANT_PRECISION): int8 products exact on CPUs without VNNI too,
-    # so that the int8 check sees what the job computes on any CPU. Float graphs are not affected.
-    options.add_session_config_entry("session.x64quantprecision", "1")
+    if exact_int8:
+        # As the job's sessions (OrtSessions.X64_QUANT_PRECISION): int8 products exact on CPUs without VNNI
+        # too, so that the int8 check sees what the job computes on any CPU. Float graphs are not affected.
+        options.add_session_config_entry("session.x64quantprecision", "1")
     providers = ["CPUExecutionProvider"]
     if prefer_cuda and "CUDAExecutionProvider" in ort.get_available_providers():
         providers = ["CUDAExecutionProvider"] + providers
@@ -65,16 +67,27 @@ def _batches(texts: list[str]) -> list[list[str]]:
     return [texts] + [[t] for t in texts]
 
 
+class OrtEmbedder:
+    """A model directory's pooled embeddings through one ONNX Runtime session, a batch per call,
+    padded to the batch's longest text."""
+
+    def __init__(self, directory: Path, spec: dict, threads: int | None, exact_int8: bool = True):
+        self.tokenizer_json = Path(directory) / TOKENIZER_FILE
+        self.spec = spec
+        self.session = ort_session(Path(directory) / MODEL_FILE, threads, exact_int8=exact_int8)
+        # Some graphs take no token types: feed only what the graph declares.
+        self.input_names = {i.name for i in self.session.get_inputs()}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        feeds = tokenizer_json_feeds(self.tokenizer_json, self.spec, texts)
+        (hidden,) = self.session.run([self.spec["output"]], {k: v for k, v in feeds.items() if k in self.input_names})
+        return pool(hidden, feeds["attention_mask"], self.spec["pooling"], self.spec["normalize"])
+
+
 def ort_embed(directory: Path, spec: dict, texts: list[str], threads: int) -> np.ndarray:
     """A model directory's pooled embeddings of the texts batched, then of each alone (rows concatenated)."""
-    session = ort_session(directory / MODEL_FILE, threads)
-    names = {i.name for i in session.get_inputs()}
-    out = []
-    for batch in _batches(texts):
-        feeds = tokenizer_json_feeds(directory / TOKENIZER_FILE, spec, batch)
-        (hidden,) = session.run([spec["output"]], {k: v for k, v in feeds.items() if k in names})
-        out.append(pool(hidden, feeds["attention_mask"], spec["pooling"], spec["normalize"]))
-    return np.concatenate(out)
+    embedder = OrtEmbedder(directory, spec, threads)
+    return np.concatenate([embedder.embed(batch) for batch in _batches(texts)])
 
 
 def bert_embed(model, directory: Path, spec: dict, texts: list[str]) -> np.ndarray:

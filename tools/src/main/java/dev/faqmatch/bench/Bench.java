@@ -138,6 +138,14 @@ public final class Bench {
                     report.e2eInt8 = e2e.throughput(int8.spec().name(), int8.id(), e2eTexts, settings);
                     log("end to end %s: %.1f/s", int8.spec().name(), report.e2eInt8.perSecond());
                 }
+                if (o.pythonPeer != null && int8 == null) {
+                    log("--python-peer: no int8 model in this run, so no Python peer (it runs on the int8 model)");
+                } else if (o.pythonPeer != null) {
+                    PythonPeer peer = new PythonPeer(o.pythonPeer, o.batchMaxSize, o.batchMaxDelay);
+                    report.pythonPeer = e2e.pythonPeer(peer, int8.spec().name(), int8.id(), e2eTexts);
+                    log("Python peer %s: %.1f/s over %d questions, %.2f ms CPU per question", int8.spec().name(),
+                            report.pythonPeer.perSecond(), o.e2e, report.pythonPeer.peerCpuMsPerQuestion());
+                }
             }
         }
 

@@ -112,6 +112,12 @@ final class BenchOptions {
                     + " job runs by default.")
     String int8Model = Int8Model.NAME;
 
+    @Option(names = "--python-peer", paramLabel = "PYTHON",
+            description = "Also the Python peer (Kafka -> ONNX Runtime in Python -> Kafka) on the int8 model and the"
+                    + " end-to-end questions: PYTHON has deploy/python's peer extra and confluent_kafka."
+                    + " deploy/bench.sh --python-peer (no =PYTHON) makes one in target/peer-venv.")
+    String pythonPeer;
+
     @Option(names = "--accuracy", description = "Also fp32 vs int8 cosine Spearman on STS-B, ATEC and LCQMC (minutes).")
     boolean accuracy = false;
 

@@ -8,8 +8,12 @@ import dev.faqmatch.testkit.KafkaClients;
 import dev.faqmatch.testkit.LocalKafka;
 import dev.faqmatch.testkit.QuestionRecord;
 import dev.faqmatch.testkit.WarmUp;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -155,6 +159,10 @@ final class EndToEndBench implements AutoCloseable {
     record Window(double fromSeconds, int questions, double medianMs, double maxMs, double medianToSinkMs,
             double medianToAckMs) {}
 
+    /** The resource faq.bank names by default ({@code classpath:samples/faq-bank.jsonl}). */
+    private static final String JOB_BANK_RESOURCE = MatcherConfig.FAQ_BANK.parse(null).substring("classpath:".length());
+
+    private final Path work;
     private final LocalKafka kafka;
     private final MiniCluster flink;
     private final int parallelism;
@@ -162,6 +170,7 @@ final class EndToEndBench implements AutoCloseable {
 
     EndToEndBench(Path work, int parallelism) throws Exception {
         this.parallelism = parallelism;
+        this.work = work;
         this.kafka = LocalKafka.start(work.resolve("kafka"), 0);
         Configuration config = new Configuration();
         config.set(CoreOptions.TMP_DIRS, work.resolve("flink-tmp").toAbsolutePath().toString());
@@ -197,15 +206,7 @@ final class EndToEndBench implements AutoCloseable {
             Pipeline pipeline) throws Exception {
         String run = "t" + (++runs);
         kafka.createTopics(parallelism, "questions-" + run, "matches-" + run, "dlq-" + run);
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
-            for (int i = 0; i < texts.size(); i++) {
-                String id = run + "-" + i;
-                // round-robin over partitions, so that both slots get the same share (as the ceiling's callers do)
-                producer.send(new ProducerRecord<>("questions-" + run, i % parallelism,
-                        id.getBytes(StandardCharsets.UTF_8), json(id, texts.get(i), null)));
-            }
-            producer.flush();
-        }
+        publish(run, texts);
         Map<String, String> config = settings(run, modelDir, settings);
         Rss.resetPeak();
         double before = Rss.currentMiB();
@@ -287,6 +288,74 @@ final class EndToEndBench implements AutoCloseable {
         return new Throughput(model, config.get("delivery.guarantee"), texts.size(), seconds,
                 (texts.size() - 1) / seconds, BenchTexts.repeatShare(texts), before, peak, Rss.currentMiB(),
                 jobCpu, brokerCpu, byThread, gcJit, rest, rss, pipeline.name().toLowerCase(java.util.Locale.ROOT), batchSize);
+    }
+
+    /** The questions into this run's questions topic, all acknowledged before the run starts. */
+    private void publish(String run, List<String> texts) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+            for (int i = 0; i < texts.size(); i++) {
+                String id = run + "-" + i;
+                // round-robin over partitions, so that both slots get the same share (as the ceiling's callers do)
+                producer.send(new ProducerRecord<>("questions-" + run, i % parallelism,
+                        id.getBytes(StandardCharsets.UTF_8), json(id, texts.get(i), null)));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * The Python peer on the same terms as {@link #throughput}: the questions already in a topic of
+     * as many partitions, read from the earliest offset, questions/s from the first match event's
+     * Kafka timestamp to the last (the peer's producer sets them when it sends).
+     *
+     * @param modelDir the model directory the peer loads (the job's run of the same model names it too)
+     */
+    PythonPeer.Result pythonPeer(PythonPeer peer, String model, String modelDir, List<String> texts)
+            throws Exception {
+        String run = "p" + (++runs);
+        kafka.createTopics(parallelism, "questions-" + run, "matches-" + run);
+        publish(run, texts);
+        long brokerBefore = Cpu.processNanos(kafka.pid());
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        int seen = 0;
+        JsonNode summary;
+        try (PythonPeer.Run child = peer.start(kafka.bootstrapServers(), "questions-" + run, "matches-" + run,
+                        "python-peer-" + run, modelDir, jobBank(), parallelism, texts.size(), work.resolve("python-peer"));
+                KafkaConsumer<byte[], byte[]> consumer = batchingConsumer("bench-" + run)) {
+            consumer.subscribe(List.of("matches-" + run));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180 + texts.size() / 20);
+            while (seen < texts.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    seen++;
+                    first = Math.min(first, r.timestamp());
+                    last = Math.max(last, r.timestamp());
+                }
+                child.checkNotFailed();
+            }
+            if (seen < texts.size()) {
+                throw new IllegalStateException("only " + seen + " of " + texts.size() + " Python peer events came"
+                        + " back in time; it printed:\n" + String.join("\n", child.printed()));
+            }
+            summary = child.summary(60);
+            child.printed().forEach(line -> Bench.log("python peer: %s", line));
+        }
+        double brokerCpu = (Cpu.processNanos(kafka.pid()) - brokerBefore) / 1e6 / texts.size();
+        double seconds = (last - first) / 1000.0;
+        return new PythonPeer.Result(model, texts.size(), parallelism, seconds, (texts.size() - 1) / seconds,
+                summary.path("cpu_ms_per_question").asDouble(Double.NaN), round2(brokerCpu), summary.path("routes"));
+    }
+
+    /** The job's default FAQ bank (faq.bank) as a file, for a peer outside the JVM. */
+    private Path jobBank() throws IOException {
+        Path bank = work.resolve("faq-bank.jsonl");
+        try (InputStream in = EndToEndBench.class.getClassLoader().getResourceAsStream(JOB_BANK_RESOURCE)) {
+            if (in == null) {
+                throw new IOException(JOB_BANK_RESOURCE + " is not on the classpath");
+            }
+            Files.copy(in, bank, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return bank;
     }
 
     /**

@@ -46,6 +46,7 @@ final class Report {
     EndToEndBench.Throughput sqlFp32;
     EndToEndBench.Latency latencyFp32;
     EndToEndBench.Throughput e2eInt8;
+    PythonPeer.Result pythonPeer;
     final Map<String, Map<String, Double>> accuracy = new LinkedHashMap<>();
 
     Report(BenchOptions options) {
@@ -89,6 +90,7 @@ final class Report {
         detail.put("sql_fp32", sqlFp32);
         detail.put("latency_fp32", latencyFp32);
         detail.put("e2e_int8", e2eInt8);
+        detail.put("python_peer", pythonPeer);
         detail.put("accuracy_spearman_x100", accuracy);
         json.put("detail", detail);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.out.resolve("bench.json").toFile(), json);
@@ -151,6 +153,14 @@ final class Report {
             rows.add(row("end to end int8", e2eInt8.model(), e2eInt8.perSecond(), padded, ceiling, peerRate,
                     e2eInt8.questions() + " questions, " + e2eInt8.delivery()));
         }
+        if (pythonPeer != null) {
+            rows.add(row("Python peer (Kafka -> ONNX Runtime Python -> Kafka)", pythonPeer.model(),
+                    pythonPeer.perSecond(), padded, ceiling, peerRate, String.format(Locale.ROOT, "%d questions,"
+                            + " at-least-once, batch %d/%d ms padded, 1 session x %d threads, %.2f ms CPU per question"
+                            + " (+ %.2f ms broker); no counter-examples or out-of-scope entries", pythonPeer.questions(),
+                            options.batchMaxSize, options.batchMaxDelay.toMillis(), pythonPeer.threads(),
+                            pythonPeer.peerCpuMsPerQuestion(), pythonPeer.brokerCpuMsPerQuestion())));
+        }
         if (inferenceCached != null) {
             rows.add(row("inference layer + cache, Zipf repeats", inferenceCached.model(), inferenceCached.perSecond(),
                     padded, ceiling, peerRate, String.format(Locale.ROOT,
@@ -203,6 +213,10 @@ final class Report {
         if (e2eInt8 != null && peer != null) {
             double r = e2eInt8.perSecond() / peer.perSecond();
             t.add(new Target("end to end int8 / peer fp32", round(r), ">= 2.00", r >= 2.0));
+        }
+        if (e2eInt8 != null && pythonPeer != null) {
+            double r = e2eInt8.perSecond() / pythonPeer.perSecond();
+            t.add(new Target("end to end int8 / Python peer", round(r), ">= 1.50", r >= 1.5));
         }
         if (sqlFp32 != null && e2eFp32 != null) {
             double r = sqlFp32.perSecond() / e2eFp32.perSecond();

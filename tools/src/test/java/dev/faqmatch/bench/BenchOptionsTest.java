@@ -43,6 +43,13 @@ class BenchOptionsTest {
     }
 
     @Test
+    void thePythonPeerIsOptInWithItsInterpreter() {
+        assertThat(BenchOptions.parse().pythonPeer).isNull();
+        assertThat(BenchOptions.parse("--python-peer=target/peer-venv/bin/python").pythonPeer)
+                .isEqualTo("target/peer-venv/bin/python");
+    }
+
+    @Test
     void bankScaleTakesTheSwitchThatChoseIt() {
         BankScaleBench.Options o = dev.faqmatch.cli.Cli.parse(new BankScaleBench.Options(), "--bank-scale", "--sizes",
                 "100,200", "--top-k", "5");
