@@ -307,6 +307,7 @@ public final class FaqIndex {
 
     /** Rows in one block: 64 rows at dim 768 are 192 KB, which stay in L2 while every query of the batch reads them. */
     private static final int BLOCK_ROWS = 64;
+    private static final FloatKernel KERNEL = FloatKernel.ACTIVE;
     /** Below this many rows one thread is quicker than splitting the work. */
     private static final int PARALLEL_MIN_ROWS = 20_000;
     /**
@@ -396,7 +397,7 @@ public final class FaqIndex {
             for (; i + 3 < q.length; i += 4) {
                 int row = block;
                 for (; row + 1 < end; row += 2) {
-                    dot2x4(row * dim, q[i], q[i + 1], q[i + 2], q[i + 3], acc);
+                    KERNEL.dot2x4(matrix, row * dim, q[i], q[i + 1], q[i + 2], q[i + 3], dim, acc);
                     for (int j = 0; j < 4; j++) {
                         out.offer(i + j, row, acc[j]);
                         out.offer(i + j, row + 1, acc[4 + j]);
@@ -404,51 +405,20 @@ public final class FaqIndex {
                 }
                 for (; row < end; row++) {
                     for (int j = 0; j < 4; j++) {
-                        out.offer(i + j, row, dot(matrix, row * dim, q[i + j], dim));
+                        out.offer(i + j, row, KERNEL.dot(matrix, row * dim, q[i + j], dim));
                     }
                 }
             }
             for (; i < q.length; i++) {
                 float[] query = q[i];
                 for (int row = block; row < end; row++) {
-                    out.offer(i, row, dot(matrix, row * dim, query, dim));
+                    out.offer(i, row, KERNEL.dot(matrix, row * dim, query, dim));
                 }
             }
         }
         for (int i = 0; i < q.length; i++) {
             out.settle(i);
         }
-    }
-
-    /**
-     * Two rows against four queries at once: eight independent sums, and each value loaded from
-     * memory serves four or two products instead of one, which is where a batch gains over
-     * one query at a time.
-     */
-    private void dot2x4(int base, float[] q0, float[] q1, float[] q2, float[] q3, float[] out) {
-        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-        int next = base + dim;
-        for (int d = 0; d < dim; d++) {
-            float m = matrix[base + d];
-            float n = matrix[next + d];
-            float x0 = q0[d], x1 = q1[d], x2 = q2[d], x3 = q3[d];
-            a0 += m * x0;
-            a1 += m * x1;
-            a2 += m * x2;
-            a3 += m * x3;
-            b0 += n * x0;
-            b1 += n * x1;
-            b2 += n * x2;
-            b3 += n * x3;
-        }
-        out[0] = a0;
-        out[1] = a1;
-        out[2] = a2;
-        out[3] = a3;
-        out[4] = b0;
-        out[5] = b1;
-        out[6] = b2;
-        out[7] = b3;
     }
 
     /** The best entries so far (by the row of their best phrasing), sorted by score; k is small, so insertion into an array is fastest. */
@@ -481,29 +451,6 @@ public final class FaqIndex {
                 offer(other.rows[j], other.scores[j]);
             }
         }
-    }
-
-    /**
-     * Four independent sums instead of one chain of dependent float adds (which the JIT may not
-     * reorder). Measured small: top-k over the 227-entry sample bank at dim 512 went from 82 to
-     * 77 us of CPU per question, against ~3 ms for the model run.
-     */
-    private static float dot(float[] m, int base, float[] q, int dim) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int d = 0;
-        for (; d + 3 < dim; d += 4) {
-            s0 += m[base + d] * q[d];
-            s1 += m[base + d + 1] * q[d + 1];
-            s2 += m[base + d + 2] * q[d + 2];
-            s3 += m[base + d + 3] * q[d + 3];
-        }
-        for (; d < dim; d++) {
-            s0 += m[base + d] * q[d];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     /** Entries of the bank. */
