@@ -9,6 +9,7 @@ import dev.faqmatch.event.RawRecord;
 import dev.faqmatch.faq.LiveBanks;
 import dev.faqmatch.flink.internal.MatcherMetrics;
 import dev.faqmatch.flink.internal.SharedBanks;
+import dev.faqmatch.flink.internal.TenantBanks;
 import dev.faqmatch.inference.RefCountedCache;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,6 +29,7 @@ public final class ParseQuestions extends ProcessFunction<RawRecord, Question> {
     private final MatcherOptions options;
     private transient Counter deadLetters;
     private transient RefCountedCache<SharedBanks.Key, LiveBanks>.Lease banksLease;
+    private transient TenantBanks tenants;
 
     public ParseQuestions(MatcherOptions options) {
         this.options = options;
@@ -38,31 +40,25 @@ public final class ParseQuestions extends ProcessFunction<RawRecord, Question> {
         deadLetters = getRuntimeContext().getMetricGroup().addGroup(MatcherMetrics.GROUP).counter("deadLetters");
         if (options.routing().live()) {
             banksLease = SharedBanks.acquire(getRuntimeContext().getJobInfo().getJobId().toString(), options);
+            tenants = new TenantBanks(banksLease.get(), options.routing());
         }
     }
 
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<Question> out) {
-        long now = System.currentTimeMillis();
+        Instant now = Instant.now();
         try {
             Question question = QuestionParser.parse(record.value(), options.maxTextBytes(),
-                    ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
-            if (banksLease != null && !hasBank(question)) {
+                    ChronoUnit.MICROS.between(Instant.EPOCH, now));
+            if (tenants != null && tenants.liveBank(question) == null) {
                 throw unknownTenant(question);
             }
             out.collect(question);
         } catch (InvalidQuestionException e) {
             deadLetters.inc();
-            DeadLetter d = DeadLetters.of(record, e, now, options.deadLetterMaxPayloadBytes());
+            DeadLetter d = DeadLetters.of(record, e, now.toEpochMilli(), options.deadLetterMaxPayloadBytes());
             ctx.output(SideOutputs.DEAD_LETTERS, d);
         }
-    }
-
-    private boolean hasBank(Question question) {
-        LiveBanks banks = banksLease.get();
-        String tenant = question.tenant() == null ? LiveBanks.DEFAULT_TENANT : question.tenant();
-        return banks.bank(tenant) != null
-                || options.routing().hasFallback() && banks.bank(options.routing().fallbackTenant()) != null;
     }
 
     private InvalidQuestionException unknownTenant(Question question) {
@@ -79,6 +75,7 @@ public final class ParseQuestions extends ProcessFunction<RawRecord, Question> {
         if (banksLease != null) {
             banksLease.close();
             banksLease = null;
+            tenants = null;
         }
     }
 }

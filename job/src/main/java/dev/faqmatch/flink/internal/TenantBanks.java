@@ -9,9 +9,10 @@ import dev.faqmatch.match.Thresholds;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A question's bank: its tenant's (no tenant: {@code default}), else match.fallback-tenant's, else
- * {@code default}; while a slot is starting, once its banks are embedded ({@link LiveBanks#gate}). With an FAQ topic, the faq-banks operator has already sent questions of unknown
- * tenants to the dead letters; without one, every question is matched against the faq.bank file.
+ * A question's bank: its tenant's (no tenant: {@code default}), else match.fallback-tenant's; without
+ * an FAQ topic, the faq.bank file for every question. While a slot is starting, a bank is given
+ * once the banks are embedded ({@link LiveBanks#gate}). {@code ParseQuestions} sends a question
+ * whose tenant has neither ({@link #liveBank} null) to the dead letters.
  */
 public final class TenantBanks implements BankLookup {
     private final LiveBanks banks;
@@ -22,12 +23,15 @@ public final class TenantBanks implements BankLookup {
         this.routing = routing;
     }
 
+    /** With an FAQ topic, the bank that answers {@code question}: its tenant's, else the fallback's; null for none. */
+    public LiveBanks.Bank liveBank(Question question) {
+        LiveBanks.Bank bank = banks.bank(question.tenant() == null ? LiveBanks.DEFAULT_TENANT : question.tenant());
+        return bank == null && routing.hasFallback() ? banks.bank(routing.fallbackTenant()) : bank;
+    }
+
     @Override
     public CompletableFuture<BankSnapshot> bank(Question question) {
-        LiveBanks.Bank bank = !routing.live() || question.tenant() == null ? null : banks.bank(question.tenant());
-        if (bank == null && routing.live() && routing.hasFallback()) {
-            bank = banks.bank(routing.fallbackTenant());
-        }
+        LiveBanks.Bank bank = routing.live() ? liveBank(question) : null;
         if (bank == null) {
             bank = banks.bank(LiveBanks.DEFAULT_TENANT);
         }

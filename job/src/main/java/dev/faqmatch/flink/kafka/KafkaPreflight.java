@@ -47,20 +47,34 @@ public final class KafkaPreflight {
         KafkaFuture<T> send(Admin admin);
     }
 
+    /** Requests through one admin client; {@code timeoutMs} bounds each wait for an answer. */
+    @FunctionalInterface
+    interface Conversation<T> {
+        T run(Admin admin, long timeoutMs) throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
     /**
      * Sends {@code request} through a short-lived admin client and waits up to
-     * {@code kafka.startup-timeout} for its answer; every failure becomes a {@link ConfigException}
-     * that says what was asked and which settings to check.
+     * {@code kafka.startup-timeout} for its answer.
      *
      * @param what what is asked, for the message ("list the topics")
      */
     static <T> T ask(MatcherConfig config, String what, Request<T> request) {
+        return talk(config, what, (admin, timeoutMs) -> request.send(admin).get(timeoutMs, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Runs {@code conversation} with one short-lived admin client, each answer awaited up to
+     * {@code kafka.startup-timeout}; every failure becomes a {@link ConfigException} that says what
+     * was asked and which settings to check.
+     */
+    static <T> T talk(MatcherConfig config, String what, Conversation<T> conversation) {
         Properties props = KafkaClientConfig.admin(config);
         int timeoutMs = (int) config.get(MatcherConfig.KAFKA_STARTUP_TIMEOUT).toMillis();
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000));
         try (Admin admin = Admin.create(props)) {
-            return request.send(admin).get(timeoutMs, TimeUnit.MILLISECONDS);
+            return conversation.run(admin, timeoutMs);
         } catch (TimeoutException e) {
             throw unreachable(config, what);
         } catch (ExecutionException e) {
