@@ -31,13 +31,15 @@ import java.util.stream.IntStream;
  * score or its veto (docs/BENCHMARKS.md, "FAQ bank scale": recall@10 against exact search).
  */
 public final class FaqIndex {
+    private final Layout layout;
     private final List<FaqEntry> entries;
     private final int dim;
-    /** Row-major [rows, dim], rows of unit length; null for a bank held as {@link #quantized} rows. */
+    /** Row-major [rows, dim], rows of unit length; null for a bank searched through {@link #graphRows}. */
     private final float[] matrix;
-    /** The rows of a large bank, searched through {@link #graph}; null for a float bank. */
-    private final Int8Rows quantized;
-    private final RowGraph graph;
+    /** The rows of a large bank and their graph; null for a float bank. */
+    private final GraphRows graphRows;
+    /** From this many rows a rebuild ({@link #compact()}) searches through a graph. */
+    private final int graphMinRows;
     /** Out-of-scope entries, which a graph search scores whether or not the graph finds them. */
     private final int[] outOfScopeEntries;
     /** The entry of each row. */
@@ -49,35 +51,58 @@ public final class FaqIndex {
     /** Rows that can match (standard and similar questions); the rest are counter-examples. */
     private final int phrasings;
 
-    private FaqIndex(List<FaqEntry> entries, int dim, float[] matrix, Int8Rows quantized, RowGraph graph) {
-        this.entries = List.copyOf(entries);
+    private FaqIndex(Layout layout, int dim, float[] matrix, GraphRows graphRows, int graphMinRows) {
+        this.layout = layout;
+        this.entries = layout.entries;
         this.dim = dim;
         this.matrix = matrix;
-        this.quantized = quantized;
-        this.graph = graph;
-        outOfScopeEntries = IntStream.range(0, this.entries.size()).filter(e -> this.entries.get(e).outOfScope())
-                .toArray();
-        int rows = 0;
-        for (FaqEntry e : this.entries) {
-            rows += e.rows();
-        }
-        rowEntry = new int[rows];
-        rowText = new int[rows];
-        entryStart = new int[this.entries.size() + 1];
-        int row = 0;
-        int positive = 0;
-        for (int e = 0; e < this.entries.size(); e++) {
-            entryStart[e] = row;
-            FaqEntry entry = this.entries.get(e);
-            int entryPhrasings = 1 + entry.similar().size();
-            positive += entryPhrasings;
-            for (int i = 0; i < entry.rows(); i++, row++) {
-                rowEntry[row] = e;
-                rowText[row] = i < entryPhrasings ? i : ~(i - entryPhrasings);
+        this.graphRows = graphRows;
+        this.graphMinRows = graphMinRows;
+        this.outOfScopeEntries = layout.outOfScopeEntries;
+        this.rowEntry = layout.rowEntry;
+        this.rowText = layout.rowText;
+        this.entryStart = layout.entryStart;
+        this.phrasings = layout.phrasings;
+    }
+
+    /** Where each entry's rows are: an entry's phrasings, then its counter-examples, entries in bank order. */
+    private record Layout(List<FaqEntry> entries, int[] outOfScopeEntries, int[] rowEntry, int[] rowText,
+            int[] entryStart, int phrasings) {
+        static Layout of(List<FaqEntry> bank) {
+            List<FaqEntry> entries = List.copyOf(bank);
+            int rows = 0;
+            for (FaqEntry e : entries) {
+                rows += e.rows();
             }
+            int[] rowEntry = new int[rows];
+            int[] rowText = new int[rows];
+            int[] entryStart = new int[entries.size() + 1];
+            int row = 0;
+            int positive = 0;
+            for (int e = 0; e < entries.size(); e++) {
+                entryStart[e] = row;
+                FaqEntry entry = entries.get(e);
+                int entryPhrasings = 1 + entry.similar().size();
+                positive += entryPhrasings;
+                for (int i = 0; i < entry.rows(); i++, row++) {
+                    rowEntry[row] = e;
+                    rowText[row] = i < entryPhrasings ? i : ~(i - entryPhrasings);
+                }
+            }
+            entryStart[entries.size()] = rows;
+            int[] outOfScope = IntStream.range(0, entries.size()).filter(e -> entries.get(e).outOfScope()).toArray();
+            return new Layout(entries, outOfScope, rowEntry, rowText, entryStart, positive);
         }
-        entryStart[this.entries.size()] = rows;
-        phrasings = positive;
+
+        int rows() {
+            return rowEntry.length;
+        }
+
+        String text(int row) {
+            FaqEntry e = entries.get(rowEntry[row]);
+            int t = rowText[row];
+            return t >= 0 ? (t == 0 ? e.question() : e.similar().get(t - 1)) : e.notSimilar().get(~t);
+        }
     }
 
     /** The texts of the index's rows, in row order: per entry its phrasings, then its counter-examples. */
@@ -102,27 +127,52 @@ public final class FaqIndex {
 
     /**
      * Like {@link #build(List, Function, int)}, taking the vectors of texts that {@code reuse} holds
-     * instead of embedding them again: an edit of one entry embeds only its new texts.
+     * instead of embedding them again: an edit of one entry embeds only its new texts. A large bank
+     * ({@link #approximate()} {@code reuse}) keeps its rows and graph: see {@link GraphRows}, and
+     * {@link #compactionDue()} for when to rebuild it.
      *
      * @param reuse an index of the same model, or null
      */
     public static FaqIndex build(List<FaqEntry> entries, Function<List<String>, float[][]> embedBatch, int batchSize,
             FaqIndex reuse) {
+        return build(entries, embedBatch, batchSize, reuse, GRAPH_MIN_ROWS);
+    }
+
+    /** Like {@link #build(List, Function, int, FaqIndex)}, with a graph from {@code graphMinRows} rows (for tests). */
+    static FaqIndex build(List<FaqEntry> entries, Function<List<String>, float[][]> embedBatch, int batchSize,
+            FaqIndex reuse, int graphMinRows) {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("an FAQ index needs at least one entry");
         }
+        if (reuse != null && reuse.approximate()) {
+            return reuse.derive(entries, (rows, texts) -> {
+                Map<String, float[]> embedded = embed(texts, embedBatch, batchSize, text -> null);
+                return texts.stream().map(embedded::get).toArray(float[][]::new);
+            });
+        }
         List<String> texts = rowTexts(entries);
         Map<String, Integer> reuseRow = reuse == null ? Map.of() : reuse.rowOfText();
+        Map<String, float[]> vectorOf = embed(texts, embedBatch, batchSize,
+                t -> reuseRow.containsKey(t) ? reuse.vector(reuseRow.get(t)) : null);
+        List<float[]> vectors = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            vectors.add(vectorOf.get(t));
+        }
+        return of(entries, vectors, vectors.get(0).length, graphMinRows);
+    }
+
+    /** A vector for each distinct text: {@code known}'s where not null, else embedded in batches. */
+    private static Map<String, float[]> embed(List<String> texts, Function<List<String>, float[][]> embedBatch,
+            int batchSize, Function<String, float[]> known) {
         Map<String, float[]> vectorOf = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         for (String t : texts) {
-            if (vectorOf.containsKey(t)) {
-                continue;
-            }
-            Integer row = reuseRow.get(t);
-            vectorOf.put(t, row == null ? null : reuse.vector(row));
-            if (row == null) {
-                missing.add(t);
+            if (!vectorOf.containsKey(t)) {
+                float[] v = known.apply(t);
+                vectorOf.put(t, v);
+                if (v == null) {
+                    missing.add(t);
+                }
             }
         }
         for (int from = 0; from < missing.size(); from += batchSize) {
@@ -132,11 +182,7 @@ public final class FaqIndex {
                 vectorOf.put(chunk.get(j), embedded[j]);
             }
         }
-        List<float[]> vectors = new ArrayList<>(texts.size());
-        for (String t : texts) {
-            vectors.add(vectorOf.get(t));
-        }
-        return of(entries, vectors);
+        return vectorOf;
     }
 
     private Map<String, Integer> rowOfText() {
@@ -145,6 +191,104 @@ public final class FaqIndex {
             rows.putIfAbsent(text(row), row);
         }
         return rows;
+    }
+
+    /** Vectors for rows of a new version that this large bank does not hold: (their row indices, their texts) to one vector each. */
+    private interface NewRows {
+        float[][] vectors(int[] rows, List<String> texts);
+    }
+
+    /**
+     * A version of this large bank holding {@code next}: an entry of the same id keeps the rows of
+     * its texts that are unchanged, the other rows are appended after the graph's ({@link GraphRows}).
+     * Costs a pass over the rows' bookkeeping and the new rows' vectors, not a graph.
+     */
+    private FaqIndex derive(List<FaqEntry> next, NewRows newRows) {
+        Layout layout = Layout.of(next);
+        Map<String, Integer> entryOfId = new HashMap<>();
+        for (int e = 0; e < entries.size(); e++) {
+            entryOfId.put(entries.get(e).id(), e);
+        }
+        int[] rowSlot = new int[layout.rows()];
+        List<Integer> missing = new ArrayList<>();
+        List<String> missingTexts = new ArrayList<>();
+        for (int e = 0; e < layout.entries.size(); e++) {
+            FaqEntry entry = layout.entries.get(e);
+            Integer was = entryOfId.get(entry.id());
+            if (was != null && entries.get(was).equals(entry)) { // unchanged: its rows as they are
+                for (int i = 0; i < entry.rows(); i++) {
+                    rowSlot[layout.entryStart[e] + i] = graphRows.slot(entryStart[was] + i);
+                }
+                continue;
+            }
+            Map<String, Integer> oldSlot = new HashMap<>();
+            if (was != null) {
+                for (int row = entryStart[was]; row < entryStart[was + 1]; row++) {
+                    oldSlot.putIfAbsent(text(row), graphRows.slot(row));
+                }
+            }
+            for (int row = layout.entryStart[e]; row < layout.entryStart[e + 1]; row++) {
+                String text = layout.text(row);
+                Integer slot = oldSlot.remove(text);
+                if (slot != null) {
+                    rowSlot[row] = slot;
+                } else {
+                    missing.add(row);
+                    missingTexts.add(text);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            int[] rows = missing.stream().mapToInt(Integer::intValue).toArray();
+            float[][] vectors = newRows.vectors(rows, missingTexts);
+            Int8Rows store = graphRows.store();
+            for (int j = 0; j < rows.length; j++) {
+                rowSlot[rows[j]] = store.append(Vectors.l2NormalizeInPlace(vectors[j].clone()));
+            }
+        }
+        GraphRows rows = new GraphRows(graphRows.store(), graphRows.graph(), rowSlot, layout.rowEntry,
+                layout.outOfScopeEntries);
+        return new FaqIndex(layout, dim, null, rows, graphMinRows);
+    }
+
+    /**
+     * Whether edits since this large bank's graph was built slow its searches enough that
+     * {@link #compact()} is worth running: rows outside the graph are scored on every search, and
+     * slots of edited or deleted entries are walked through for nothing.
+     */
+    public boolean compactionDue() {
+        return graphRows != null && graphRows.compactionDue();
+    }
+
+    /**
+     * This bank rebuilt from its own rows (no model run): a graph of the rows it holds now, or float
+     * rows searched exhaustively if it shrank below the graph's threshold. Minutes at a million rows,
+     * so run it beside the live version, then {@link #rebase} the version live by then onto it.
+     */
+    public FaqIndex compact() {
+        if (graphRows == null || rows() < graphMinRows) {
+            List<float[]> vectors = new ArrayList<>(rows());
+            for (int row = 0; row < rows(); row++) {
+                vectors.add(vector(row));
+            }
+            return of(entries, vectors, dim, graphMinRows);
+        }
+        return new FaqIndex(layout, dim, null, graphRows.compact(rowEntry, outOfScopeEntries), graphMinRows);
+    }
+
+    /**
+     * This version's entries over {@code compacted}'s rows and graph ({@link #compact()} of an
+     * earlier version): what was edited since is carried over as rows outside the graph.
+     */
+    public FaqIndex rebase(FaqIndex compacted) {
+        if (!compacted.approximate()) {
+            List<float[]> vectors = new ArrayList<>(rows());
+            for (int row = 0; row < rows(); row++) {
+                vectors.add(vector(row));
+            }
+            return of(entries, vectors, dim, compacted.graphMinRows);
+        }
+        return compacted.derive(entries, (rows, texts) -> IntStream.of(rows).mapToObj(this::vector).toArray(float[][]::new));
     }
 
     /** An index of precomputed vectors, one per row in {@link #rowTexts} order (normalized here). */
@@ -160,7 +304,7 @@ public final class FaqIndex {
 
     /** An index without entries (a tenant whose entries were all deleted): every search finds nothing. */
     public static FaqIndex empty(int dim) {
-        return new FaqIndex(List.of(), dim, new float[0], null, null);
+        return new FaqIndex(Layout.of(List.of()), dim, new float[0], null, GRAPH_MIN_ROWS);
     }
 
     /** An index of precomputed vectors of dimension {@code dim}, one per row in {@link #rowTexts} order; may be empty. */
@@ -174,10 +318,8 @@ public final class FaqIndex {
      * searches on one bank.
      */
     public static FaqIndex of(List<FaqEntry> entries, List<float[]> vectors, int dim, int graphMinRows) {
-        int rows = 0;
-        for (FaqEntry e : entries) {
-            rows += e.rows();
-        }
+        Layout layout = Layout.of(entries);
+        int rows = layout.rows();
         if (rows != vectors.size()) {
             throw new IllegalArgumentException(entries.size() + " entries but " + vectors.size() + " vectors for their "
                     + rows + " phrasings and counter-examples");
@@ -187,18 +329,19 @@ public final class FaqIndex {
                 throw new IllegalArgumentException("vector " + i + " has dim " + vectors.get(i).length + ", expected " + dim);
             }
         }
-        if (rows >= graphMinRows) {
-            Int8Rows quantized = new Int8Rows(dim);
+        if (rows > 0 && rows >= graphMinRows) {
+            List<float[]> unit = new ArrayList<>(rows);
             for (float[] v : vectors) {
-                quantized.append(Vectors.l2NormalizeInPlace(v.clone()));
+                unit.add(Vectors.l2NormalizeInPlace(v.clone()));
             }
-            return new FaqIndex(entries, dim, null, quantized, RowGraph.build(quantized, rows));
+            return new FaqIndex(layout, dim, null, GraphRows.build(unit, layout.rowEntry, layout.outOfScopeEntries),
+                    graphMinRows);
         }
         float[] matrix = new float[rows * dim];
         for (int i = 0; i < vectors.size(); i++) {
             System.arraycopy(Vectors.l2NormalizeInPlace(vectors.get(i).clone()), 0, matrix, i * dim, dim);
         }
-        return new FaqIndex(entries, dim, matrix, null, null);
+        return new FaqIndex(layout, dim, matrix, null, graphMinRows);
     }
 
     /** The {@code k} answerable entries most similar to {@code query}, best first. */
@@ -231,7 +374,7 @@ public final class FaqIndex {
             }
             q[i] = Vectors.l2NormalizeInPlace(queries[i].clone());
         }
-        if (graph != null) {
+        if (graphRows != null) {
             List<BankHits> result = new ArrayList<>(nq);
             for (int i = 0; i < nq; i++) {
                 result.add(hits(new Collapse[] {searchGraph(q[i], k[i])}, 0));
@@ -280,21 +423,17 @@ public final class FaqIndex {
     }
 
     /**
-     * One query through the graph: the entries of the rows it finds, and every out-of-scope entry,
-     * each scored on all its rows in bank order, so that collapse, veto and ties are those of an
-     * exhaustive search over these entries.
+     * One query through the graph: the entries of the rows it finds nearest, and every entry it
+     * always scores (out-of-scope entries, entries edited since the graph was built), each scored on
+     * all its rows in bank order, so that collapse, veto and ties are those of an exhaustive search
+     * over these entries.
      */
     private Collapse searchGraph(float[] query, int k) {
-        int[] near = graph.nearest(query, Math.max(GRAPH_CANDIDATE_ROWS, GRAPH_CANDIDATES_PER_K * k));
-        int[] candidates = new int[near.length + outOfScopeEntries.length];
-        for (int j = 0; j < near.length; j++) {
-            candidates[j] = rowEntry[near[j]];
-        }
-        System.arraycopy(outOfScopeEntries, 0, candidates, near.length, outOfScopeEntries.length);
         Collapse out = new Collapse(1, new int[] {k});
-        for (int e : IntStream.of(candidates).sorted().distinct().toArray()) {
+        for (int e : graphRows.candidates(query, Math.max(GRAPH_CANDIDATE_ROWS, GRAPH_CANDIDATES_PER_K * k),
+                k + GRAPH_EXTRA_ENTRIES)) {
             for (int row = entryStart[e]; row < entryStart[e + 1]; row++) {
-                out.offer(0, row, quantized.dot(row, query));
+                out.offer(0, row, graphRows.dot(row, query));
             }
         }
         out.settle(0);
@@ -319,10 +458,20 @@ public final class FaqIndex {
     public static final int GRAPH_MIN_ROWS = 50_000;
     /**
      * Rows asked of the graph per query, at least, and per entry wanted: an entry has several
-     * phrasings near a question, so the nearest rows name fewer entries than rows.
+     * phrasings near a question, so the nearest rows name fewer entries than rows. More rows buy
+     * recall with time: at 1,000,000 phrasings 100 rows gave recall@10 0.88 at 0.8x the int8
+     * model's cost, 200 rows 0.98 at 1.3x, 300 rows 0.995 at 2.1x (docs/BENCHMARKS.md, "FAQ bank
+     * scale"). A collector keeping one row per entry was tried: at the same recall it visited twice
+     * the rows.
      */
     private static final int GRAPH_CANDIDATE_ROWS = 100;
     private static final int GRAPH_CANDIDATES_PER_K = 10;
+    /**
+     * Entries scored on all their rows beyond the k wanted, best first by the rows found: the rows
+     * found already hold nearly every entry's best phrasing, so further entries change nothing
+     * (the same recall at 100,000 and 1,000,000 phrasings) and cost a dot product per row.
+     */
+    private static final int GRAPH_EXTRA_ENTRIES = 10;
 
     /**
      * Per query, the entry whose rows are being read and its best phrasing and counter-example so
@@ -474,15 +623,13 @@ public final class FaqIndex {
 
     /** The text of row {@code row}: a phrasing or a counter-example. */
     public String text(int row) {
-        FaqEntry e = entries.get(rowEntry[row]);
-        int t = rowText[row];
-        return t >= 0 ? (t == 0 ? e.question() : e.similar().get(t - 1)) : e.notSimilar().get(~t);
+        return layout.text(row);
     }
 
     /** The unit-length embedding of row {@code row} (a copy), so that an unchanged text need not be embedded again. */
     public float[] vector(int row) {
-        if (quantized != null) {
-            return quantized.vector(row);
+        if (graphRows != null) {
+            return graphRows.vector(row);
         }
         float[] v = new float[dim];
         System.arraycopy(matrix, row * dim, v, 0, dim);
@@ -491,12 +638,22 @@ public final class FaqIndex {
 
     /** Bytes of the rows, and of the graph of a large bank: the bulk of a bank's memory. */
     public long matrixBytes() {
-        return quantized != null ? quantized.bytes() + graph.bytes() : (long) matrix.length * Float.BYTES;
+        return graphRows != null ? graphRows.bytes() : (long) matrix.length * Float.BYTES;
+    }
+
+    /** Rows held outside the graph since edits (scored on every search); 0 without a graph. */
+    public int rowsOutsideGraph() {
+        return graphRows == null ? 0 : graphRows.appendedRows();
+    }
+
+    /** Rows of the graph no entry holds any more (edited or deleted since it was built); 0 without a graph. */
+    public int hiddenGraphRows() {
+        return graphRows == null ? 0 : graphRows.hiddenSlots();
     }
 
     /** Whether a search goes through a graph (a large bank) rather than over every row. */
     public boolean approximate() {
-        return graph != null;
+        return graphRows != null;
     }
 
     public int dim() {

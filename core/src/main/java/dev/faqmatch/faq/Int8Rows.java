@@ -6,19 +6,24 @@ package dev.faqmatch.faq;
  * {@link RowGraph}. Each row is scaled so that its largest component is 127, which keeps a
  * cosine within about 0.002 of the float one.
  *
- * <p>Rows live in chunks of 65,536, so that a bank of millions of rows needs no single array of
- * gigabytes and growing it never copies the rows already in. Filled by one thread, then only read.
+ * <p>Append-only, and shared by the versions of a bank derived from one build ({@link GraphRows}):
+ * an edit appends its new rows while searches of the older versions go on reading the rows they
+ * hold. Rows live in chunks of 65,536, so that a bank of millions of rows needs no single array of
+ * gigabytes and growing it never moves a row; the table of chunks is allocated whole at the start
+ * (256 KB), so a reader never sees it replaced. A row is written before the version holding it is
+ * published, and never again.
  */
 final class Int8Rows {
     /** Rows per chunk: 2^16 rows at dim 512 are 32 MB, small enough to allocate at once while a bank grows. */
     private static final int CHUNK_BITS = 16;
     private static final int CHUNK_ROWS = 1 << CHUNK_BITS;
+    private static final int MAX_CHUNKS = (Integer.MAX_VALUE >>> CHUNK_BITS) + 1;
     private static final Int8Kernel KERNEL = Int8Kernel.ACTIVE;
 
     private final int dim;
-    private byte[][] values = new byte[0][];
-    private float[][] scales = new float[0][];
-    private int size;
+    private final byte[][] values = new byte[MAX_CHUNKS][];
+    private final float[][] scales = new float[MAX_CHUNKS][];
+    private volatile int size;
 
     Int8Rows(int dim) {
         this.dim = dim;
@@ -28,50 +33,63 @@ final class Int8Rows {
         return dim;
     }
 
+    /** Rows appended so far, by every version sharing these rows. */
     int size() {
         return size;
     }
 
     /** Appends a unit-length row; returns its index. */
-    int append(float[] unit) {
-        int row = size;
-        int chunk = row >>> CHUNK_BITS;
-        if (chunk == values.length) {
-            byte[][] v = java.util.Arrays.copyOf(values, chunk + 1);
-            float[][] s = java.util.Arrays.copyOf(scales, chunk + 1);
-            v[chunk] = new byte[CHUNK_ROWS * dim];
-            s[chunk] = new float[CHUNK_ROWS];
-            values = v;
-            scales = s;
-        }
-        set(row, unit);
-        size = row + 1;
-        return row;
-    }
-
-    private void set(int row, float[] unit) {
+    synchronized int append(float[] unit) {
+        int row = claim();
         float max = 0;
         for (float x : unit) {
             max = Math.max(max, Math.abs(x));
         }
         float scale = max == 0 ? 1 : max / 127f;
         byte[] chunk = values[row >>> CHUNK_BITS];
-        int base = (row & (CHUNK_ROWS - 1)) * dim;
+        int base = offset(row);
         for (int d = 0; d < dim; d++) {
             chunk[base + d] = (byte) Math.round(unit[d] / scale);
         }
         scales[row >>> CHUNK_BITS][row & (CHUNK_ROWS - 1)] = scale;
+        return row;
+    }
+
+    /** Appends a copy of row {@code row} of {@code from} (same dim), bit for bit; returns its index here. */
+    synchronized int appendCopy(Int8Rows from, int row) {
+        int copy = claim();
+        System.arraycopy(from.values[row >>> CHUNK_BITS], from.offset(row), values[copy >>> CHUNK_BITS], offset(copy), dim);
+        scales[copy >>> CHUNK_BITS][copy & (CHUNK_ROWS - 1)] = from.scale(row);
+        return copy;
+    }
+
+    private int claim() {
+        int row = size;
+        if (row == Integer.MAX_VALUE) {
+            throw new IllegalStateException("an FAQ bank cannot hold more than " + Integer.MAX_VALUE + " rows");
+        }
+        int chunk = row >>> CHUNK_BITS;
+        if (values[chunk] == null) {
+            values[chunk] = new byte[CHUNK_ROWS * dim];
+            scales[chunk] = new float[CHUNK_ROWS];
+        }
+        size = row + 1;
+        return row;
+    }
+
+    private int offset(int row) {
+        return (row & (CHUNK_ROWS - 1)) * dim;
     }
 
     /** The cosine of row {@code row} and the unit-length {@code query}. */
     float dot(int row, float[] query) {
-        return KERNEL.dot(values[row >>> CHUNK_BITS], (row & (CHUNK_ROWS - 1)) * dim, query) * scale(row);
+        return KERNEL.dot(values[row >>> CHUNK_BITS], offset(row), query) * scale(row);
     }
 
     /** The cosine of two rows. */
     float dot(int a, int b) {
-        return KERNEL.dot(values[a >>> CHUNK_BITS], (a & (CHUNK_ROWS - 1)) * dim, values[b >>> CHUNK_BITS],
-                (b & (CHUNK_ROWS - 1)) * dim, dim) * scale(a) * scale(b);
+        return KERNEL.dot(values[a >>> CHUNK_BITS], offset(a), values[b >>> CHUNK_BITS], offset(b), dim)
+                * scale(a) * scale(b);
     }
 
     private float scale(int row) {
@@ -81,7 +99,7 @@ final class Int8Rows {
     /** Row {@code row} as floats (the int8 values times the row's scale). */
     float[] vector(int row) {
         byte[] chunk = values[row >>> CHUNK_BITS];
-        int base = (row & (CHUNK_ROWS - 1)) * dim;
+        int base = offset(row);
         float scale = scale(row);
         float[] v = new float[dim];
         for (int d = 0; d < dim; d++) {
@@ -91,7 +109,8 @@ final class Int8Rows {
     }
 
     /** Bytes allocated for rows, spare room in the last chunk included. */
-    long bytes() {
-        return (long) values.length * CHUNK_ROWS * (dim + Float.BYTES);
+    synchronized long bytes() {
+        long chunks = (size + CHUNK_ROWS - 1) >>> CHUNK_BITS;
+        return chunks * CHUNK_ROWS * (dim + Float.BYTES) + (long) MAX_CHUNKS * 2 * Integer.BYTES;
     }
 }

@@ -8,8 +8,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -33,8 +37,14 @@ public final class LiveBanks implements AutoCloseable {
     private final Function<List<String>, float[][]> embed;
     private final int dim;
     private final int batchSize;
+    private final int graphMinRows;
     private final Map<String, Bank> banks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService updater;
+    /**
+     * Rebuilds large banks' graphs ({@link FaqIndex#compact()}): minutes at a million rows, so on a
+     * thread of its own, while edits go on being applied by the updater.
+     */
+    private final ExecutorService compactor;
     private final Runnable onClose;
 
     /** One tenant's entries as applied, and its live snapshot. */
@@ -45,6 +55,8 @@ public final class LiveBanks implements AutoCloseable {
         private final Map<Integer, Long> offsets = new TreeMap<>();
         private long newestTimestamp = -1;
         private boolean scheduled;
+        /** Whether a compaction of this bank is running; read and written on the updater thread only. */
+        private boolean compacting;
         /** Counts the records applied; a rebuild makes live what was applied when it began. */
         private long applied;
         private long live;
@@ -85,15 +97,27 @@ public final class LiveBanks implements AutoCloseable {
      * @param onClose releases what {@code embed} holds
      */
     public LiveBanks(String name, Function<List<String>, float[][]> embed, int dim, int batchSize, Runnable onClose) {
+        this(name, embed, dim, batchSize, onClose, FaqIndex.GRAPH_MIN_ROWS);
+    }
+
+    /** With banks searched through a graph from {@code graphMinRows} rows (for tests). */
+    LiveBanks(String name, Function<List<String>, float[][]> embed, int dim, int batchSize, Runnable onClose,
+            int graphMinRows) {
+        this.graphMinRows = graphMinRows;
         this.embed = embed;
         this.dim = dim;
         this.batchSize = batchSize;
         this.onClose = onClose;
-        this.updater = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.updater = Executors.newSingleThreadScheduledExecutor(daemon(name));
+        this.compactor = Executors.newSingleThreadExecutor(daemon(name + "-compaction"));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     /**
@@ -186,6 +210,9 @@ public final class LiveBanks implements AutoCloseable {
             }
             done.forEach(w -> w.done().complete(null));
             LOG.info("FAQ bank '{}' is now version {}: {}", bank.tenant, version, describe(index));
+            compactIfDue(bank, index);
+        } catch (CancellationException e) {
+            return; // closing
         } catch (RuntimeException e) {
             // The model failed (not the data: FAQ texts were validated); the live bank stays as it
             // was, and the update is tried again.
@@ -197,9 +224,58 @@ public final class LiveBanks implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts rebuilding a large bank's graph when edits since it was built slow its searches (see
+     * {@link FaqIndex#compactionDue()}); the live version keeps answering, and edits keep being
+     * applied, meanwhile. On the updater thread.
+     */
+    private void compactIfDue(Bank bank, FaqIndex index) {
+        if (!index.compactionDue() || bank.compacting) {
+            return;
+        }
+        bank.compacting = true;
+        LOG.info("FAQ bank '{}': {} rows outside its graph and {} of its rows hidden since edits; rebuilding the graph"
+                + " beside the live version", bank.tenant, index.rowsOutsideGraph(), index.hiddenGraphRows());
+        compactor.execute(() -> {
+            long start = System.nanoTime();
+            try {
+                FaqIndex compacted = index.compact();
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                onUpdater(() -> adopt(bank, compacted, millis));
+            } catch (CancellationException e) {
+                // closing
+            } catch (RuntimeException e) {
+                LOG.error("Could not rebuild the graph of FAQ bank '{}'; its live version keeps answering", bank.tenant, e);
+                onUpdater(() -> bank.compacting = false);
+            }
+        });
+    }
+
+    private void onUpdater(Runnable task) {
+        try {
+            updater.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile: nothing to update
+        }
+    }
+
+    /** Makes live the version live now, over a compaction of an earlier version. On the updater thread. */
+    private void adopt(Bank bank, FaqIndex compacted, long buildMillis) {
+        bank.compacting = false;
+        BankSnapshot live = bank.snapshot;
+        if (!live.index().approximate()) {
+            return; // rebuilt wholly since (the bank shrank): nothing to carry over
+        }
+        FaqIndex next = live.index().rebase(compacted);
+        bank.snapshot = new BankSnapshot(bank.tenant, next, live.version(), live.builtAtMillis(), live.updateLagMillis());
+        LOG.info("FAQ bank '{}' version {} has a new graph, built in {} s: {}", bank.tenant, live.version(),
+                buildMillis / 1000, describe(next));
+        compactIfDue(bank, next);
+    }
+
     /** An index of {@code entries}, taking the vectors of texts that {@code previous} holds: only new or edited phrasings are embedded. */
     private FaqIndex index(List<FaqEntry> entries, FaqIndex previous) {
-        return entries.isEmpty() ? FaqIndex.empty(dim) : FaqIndex.build(entries, embed, batchSize, previous);
+        return entries.isEmpty() ? FaqIndex.empty(dim) : FaqIndex.build(entries, embed, batchSize, previous, graphMinRows);
     }
 
     static String version(Map<Integer, Long> offsets) {
@@ -288,8 +364,10 @@ public final class LiveBanks implements AutoCloseable {
     /** Entries, phrasings and memory of a bank, as the logs say it. */
     public static String describe(FaqIndex index) {
         long outOfScope = index.entries().stream().filter(FaqEntry::outOfScope).count();
-        return String.format("%d entries (%d out of scope), %d phrasings, %d counter-examples, %.1f MB", index.size(),
-                outOfScope, index.phrasings(), index.rows() - index.phrasings(), index.matrixBytes() / 1e6);
+        String search = !index.approximate() ? "" : String.format(", HNSW graph (%d rows outside it, %d hidden)",
+                index.rowsOutsideGraph(), index.hiddenGraphRows());
+        return String.format("%d entries (%d out of scope), %d phrasings, %d counter-examples, %.1f MB%s", index.size(),
+                outOfScope, index.phrasings(), index.rows() - index.phrasings(), index.matrixBytes() / 1e6, search);
     }
 
     public int dim() {
@@ -298,6 +376,7 @@ public final class LiveBanks implements AutoCloseable {
 
     @Override
     public void close() {
+        compactor.shutdownNow();
         updater.shutdownNow();
         onClose.run();
     }

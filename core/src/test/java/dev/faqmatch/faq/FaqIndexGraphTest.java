@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import dev.faqmatch.inference.Vectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,6 +112,173 @@ class FaqIndexGraphTest {
                 .isGreaterThan(65_536L * (DIM + Float.BYTES));
         assertThat(graph.vector(5)).as("a row read back, for reuse at a rebuild")
                 .containsExactly(exact.vector(5), within(0.01f));
+    }
+
+    /** A clustered bank of {@code count} entries, its texts' vectors by text (the model), and its entries' centres. */
+    private record Bank(List<FaqEntry> entries, Map<String, float[]> model, List<float[]> centres) {
+        static Bank clustered(Random random, int count) {
+            Bank bank = new Bank(new ArrayList<>(), new HashMap<>(), new ArrayList<>());
+            for (int e = 0; e < count; e++) {
+                bank.add(random, "e" + e, "");
+            }
+            return bank;
+        }
+
+        /** Adds (or, given an existing id, makes) an entry of four phrasings and a counter-example around a new centre. */
+        FaqEntry add(Random random, String id, String version) {
+            float[] centre = around(random, null, 1);
+            centres.add(centre);
+            FaqEntry entry = new FaqEntry(id, "q" + id + version, "", List.of(),
+                    List.of("a" + id + version, "b" + id + version, "c" + id + version), List.of("n" + id + version),
+                    FaqEntry.Kind.FAQ);
+            for (String phrasing : entry.phrasings()) {
+                model.put(phrasing, around(random, centre, 0.6));
+            }
+            model.put(entry.notSimilar().get(0), around(random, centre, 0.9));
+            entries.add(entry);
+            return entry;
+        }
+
+        List<float[]> vectors(List<FaqEntry> of) {
+            return FaqIndex.rowTexts(of).stream().map(model::get).toList();
+        }
+
+        /** Embeds texts as the model does, counting them. */
+        float[][] embed(List<String> texts, List<String> embedded) {
+            embedded.addAll(texts);
+            return texts.stream().map(model::get).toArray(float[][]::new);
+        }
+    }
+
+    /**
+     * The share of the exact top-10 entries that {@code index} finds, each with the exact score
+     * within int8 rounding, and vetoed alike unless its counter-example and best phrasing are
+     * within that rounding of each other.
+     */
+    private static double recallAgainstExact(FaqIndex index, List<FaqEntry> entries, Bank bank, Random random) {
+        assertThat(index.entries()).isEqualTo(entries);
+        FaqIndex exact = FaqIndex.of(entries, bank.vectors(entries), DIM);
+        int found = 0;
+        int wanted = 0;
+        for (int i = 0; i < 200; i++) {
+            float[] question = around(random, bank.centres().get(random.nextInt(bank.centres().size())), 0.8);
+            Map<String, Float> exactScore = new HashMap<>();
+            for (ScoredFaq s : exact.search(question, entries.size()).matches()) {
+                exactScore.put(s.entry().id(), s.score());
+            }
+            Set<String> got = new HashSet<>();
+            for (ScoredFaq s : index.search(question, 10).matches()) {
+                got.add(s.entry().id());
+                assertThat(s.entry()).as("the entry as it is now").isIn(entries);
+                if (!exactScore.containsKey(s.entry().id())) {
+                    assertThat(vetoMargin(exact, s.entry(), question)).as("a veto decided within rounding")
+                            .isLessThan(0.005f);
+                    continue;
+                }
+                assertThat(s.score()).isCloseTo(exactScore.get(s.entry().id()), within(0.005f));
+            }
+            for (ScoredFaq s : exact.search(question, 10).matches()) {
+                wanted++;
+                found += got.contains(s.entry().id()) ? 1 : 0;
+            }
+        }
+        return (double) found / wanted;
+    }
+
+    /** How much closer {@code entry}'s nearest counter-example is to the question than its nearest phrasing. */
+    private static float vetoMargin(FaqIndex index, FaqEntry entry, float[] question) {
+        float phrasing = Float.NEGATIVE_INFINITY;
+        float counter = Float.NEGATIVE_INFINITY;
+        for (int row = 0; row < index.rows(); row++) {
+            if (entry.phrasings().contains(index.text(row))) {
+                phrasing = Math.max(phrasing, Vectors.dot(question, index.vector(row)));
+            } else if (entry.notSimilar().contains(index.text(row))) {
+                counter = Math.max(counter, Vectors.dot(question, index.vector(row)));
+            }
+        }
+        return counter - phrasing;
+    }
+
+    @Test
+    void anEditEmbedsOnlyNewTextsKeepsTheGraphAndMatchesWhatIsThereNow() {
+        Random random = new Random(5);
+        Bank bank = Bank.clustered(random, 1_500);
+        FaqIndex before = FaqIndex.of(bank.entries(), bank.vectors(bank.entries()), DIM, 0);
+        FaqEntry oldFive = bank.entries().get(5);
+
+        List<FaqEntry> after = new ArrayList<>(bank.entries());
+        FaqEntry newFive = bank.add(random, "e5", "-v2"); // every text new, somewhere else
+        after.set(5, newFive);
+        FaqEntry sevenNewAnswer = new FaqEntry("e7", after.get(7).question(), "a new answer", List.of(),
+                after.get(7).similar(), after.get(7).notSimilar(), FaqEntry.Kind.FAQ);
+        after.set(7, sevenNewAnswer);
+        after.remove(9);
+        FaqEntry added = bank.add(random, "new", "");
+        after.add(added);
+        List<String> embedded = new ArrayList<>();
+        FaqIndex edited = FaqIndex.build(after, texts -> bank.embed(texts, embedded), 64, before);
+
+        assertThat(embedded).as("only the texts no entry of that id had")
+                .containsExactlyInAnyOrderElementsOf(FaqIndex.rowTexts(List.of(newFive, added)));
+        assertThat(edited.approximate()).isTrue();
+        assertThat(edited.compactionDue()).isFalse();
+        assertThat(edited.search(bank.model().get(newFive.question()), 1).matches().get(0).entry()).isEqualTo(newFive);
+        assertThat(edited.search(bank.model().get(added.similar().get(1)), 1).matches().get(0).matchedText())
+                .isEqualTo(added.similar().get(1));
+        assertThat(edited.search(bank.model().get("ae7"), 1).matches().get(0).entry().answer()).isEqualTo("a new answer");
+        for (String gone : List.of(oldFive.question(), "qe9", "ae9")) {
+            for (ScoredFaq s : edited.search(bank.model().get(gone), 10).matches()) {
+                assertThat(s.matchedText()).as("a text no entry has any more").isNotEqualTo(gone);
+            }
+        }
+        assertThat(recallAgainstExact(edited, after, bank, random)).as("recall@10").isGreaterThanOrEqualTo(0.98);
+        assertThat(before.search(bank.model().get(oldFive.question()), 1).matches().get(0).matchedText())
+                .as("the version before the edit answers as before").isEqualTo(oldFive.question());
+    }
+
+    @Test
+    void manyEditsMakeACompactionDueWhichRebuildsTheGraphFromTheRowsHeldAndTakesLaterEditsAlong() {
+        Random random = new Random(9);
+        Bank bank = Bank.clustered(random, 1_500);
+        FaqIndex version = FaqIndex.of(bank.entries(), bank.vectors(bank.entries()), DIM, 0);
+        List<FaqEntry> entries = new ArrayList<>(bank.entries());
+        for (int e = 0; e < 600; e++) { // 600 entries of 5 rows: 3,000 rows outside the graph
+            entries.set(e, bank.add(random, "e" + e, "-v2"));
+        }
+        version = FaqIndex.build(entries, texts -> bank.embed(texts, new ArrayList<>()), 64, version);
+        assertThat(version.compactionDue()).isTrue();
+
+        FaqIndex compacted = version.compact();
+        assertThat(compacted.compactionDue()).isFalse();
+        assertThat(compacted.entries()).isEqualTo(entries);
+        for (int row = 0; row < version.rows(); row += 97) {
+            assertThat(compacted.vector(row)).as("rows copied bit for bit").containsExactly(version.vector(row));
+        }
+        assertThat(recallAgainstExact(compacted, entries, bank, random)).isGreaterThanOrEqualTo(0.98);
+
+        // Edits made while the compaction ran are carried over onto it, without the model.
+        List<FaqEntry> later = new ArrayList<>(entries);
+        later.set(1_000, bank.add(random, "e1000", "-v3"));
+        FaqIndex live = FaqIndex.build(later, texts -> bank.embed(texts, new ArrayList<>()), 64, version);
+        FaqIndex rebased = live.rebase(compacted);
+        assertThat(rebased.entries()).isEqualTo(later);
+        assertThat(rebased.compactionDue()).isFalse();
+        assertThat(rebased.search(bank.model().get("qe1000-v3"), 1).matches().get(0).matchedText()).isEqualTo("qe1000-v3");
+        assertThat(recallAgainstExact(rebased, later, bank, random)).isGreaterThanOrEqualTo(0.98);
+    }
+
+    @Test
+    void aBankThatShrankBelowTheGraphThresholdIsCompactedToFloatRows() {
+        Random random = new Random(13);
+        Bank bank = Bank.clustered(random, 40);
+        FaqIndex large = FaqIndex.of(bank.entries(), bank.vectors(bank.entries()), DIM, 150);
+        assertThat(large.approximate()).isTrue();
+        List<FaqEntry> fewer = bank.entries().subList(0, 20);
+        FaqIndex smaller = FaqIndex.build(fewer, texts -> bank.embed(texts, new ArrayList<>()), 64, large);
+        assertThat(smaller.compactionDue()).as("half the graph's rows hidden").isTrue();
+        FaqIndex compacted = smaller.compact();
+        assertThat(compacted.approximate()).isFalse();
+        assertThat(compacted.search(bank.model().get("be3"), 1).matches().get(0).matchedText()).isEqualTo("be3");
     }
 
     private static void assertSame(List<ScoredFaq> got, List<ScoredFaq> want) {

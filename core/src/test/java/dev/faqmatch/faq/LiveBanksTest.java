@@ -72,6 +72,50 @@ class LiveBanksTest {
     }
 
     @Test
+    void aLargeBankTakesEditsWithoutRebuildingItsGraphUntilTheyPileUpThenRebuildsItBesideTheLiveVersion()
+            throws Exception {
+        try (LiveBanks large = new LiveBanks("graph-updater", this::embed, DIM, 64, () -> {}, 100)) {
+            List<FaqUpdate> seed = new ArrayList<>();
+            for (int e = 0; e < 300; e++) {
+                seed.add(upsert("cards", "c-" + e, "question " + e, "a", e));
+            }
+            large.applyAll(seed);
+            large.current().get(30, TimeUnit.SECONDS);
+            FaqIndex built = large.bank("cards").snapshot().index();
+            assertThat(built.approximate()).isTrue();
+
+            embedded.clear();
+            large.apply(upsert("cards", "c-7", "question 7, new", "a", 300));
+            large.current().get(10, TimeUnit.SECONDS);
+            FaqIndex edited = large.bank("cards").snapshot().index();
+            assertThat(embedded).containsExactly("question 7, new");
+            assertThat(edited.rowsOutsideGraph()).isEqualTo(1);
+            assertThat(edited.hiddenGraphRows()).isEqualTo(1);
+            assertThat(edited.search(embed(List.of("question 7, new"))[0], 1).matches().get(0).matchedText())
+                    .isEqualTo("question 7, new");
+
+            // 40 more edits hide 41 of the graph's 300 rows (over a tenth): the graph is rebuilt.
+            for (int e = 100; e < 140; e++) {
+                large.apply(upsert("cards", "c-" + e, "question " + e + ", new", "a", 301 + e));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            FaqIndex now = large.bank("cards").snapshot().index();
+            while ((now.hiddenGraphRows() > 0 || now.rowsOutsideGraph() > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                now = large.bank("cards").snapshot().index();
+            }
+            assertThat(now.hiddenGraphRows()).as("a graph of the rows held now").isZero();
+            assertThat(now.rowsOutsideGraph()).isZero();
+            assertThat(now.size()).isEqualTo(300);
+            assertThat(large.bank("cards").snapshot().version()).isEqualTo("0:440");
+            assertThat(now.search(embed(List.of("question 120, new"))[0], 1).matches().get(0).matchedText())
+                    .isEqualTo("question 120, new");
+            assertThat(now.search(embed(List.of("question 7, new"))[0], 1).matches().get(0).matchedText())
+                    .isEqualTo("question 7, new");
+        }
+    }
+
+    @Test
     void onlyNewOrChangedQuestionsAreEmbedded() throws Exception {
         banks.apply(upsert("cards", "c-1", "怎么提额", "a1", 0));
         banks.apply(upsert("cards", "c-2", "年费", "a2", 1));
