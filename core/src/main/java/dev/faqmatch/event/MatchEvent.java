@@ -3,6 +3,7 @@ package dev.faqmatch.event;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.List;
 
 /**
@@ -28,7 +29,7 @@ public record MatchEvent(
         @JsonProperty("truncated") boolean truncated,
         @JsonProperty("latency_ms") double latencyMs,
         @JsonProperty("processed_at") long processedAt,
-        @JsonProperty("embedding") float[] embedding,
+        @JsonProperty("embedding") @JsonSerialize(using = Float32Json.class) float[] embedding,
         @JsonProperty("embedding_base64") String embeddingBase64,
         @JsonProperty("route") String route,
         @JsonProperty("bank") String bank,
