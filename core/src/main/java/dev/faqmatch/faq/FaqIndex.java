@@ -330,11 +330,7 @@ public final class FaqIndex {
             }
         }
         if (rows > 0 && rows >= graphMinRows) {
-            List<float[]> unit = new ArrayList<>(rows);
-            for (float[] v : vectors) {
-                unit.add(Vectors.l2NormalizeInPlace(v.clone()));
-            }
-            return new FaqIndex(layout, dim, null, GraphRows.build(unit, layout.rowEntry, layout.outOfScopeEntries),
+            return new FaqIndex(layout, dim, null, GraphRows.build(vectors, layout.rowEntry, layout.outOfScopeEntries),
                     graphMinRows);
         }
         float[] matrix = new float[rows * dim];

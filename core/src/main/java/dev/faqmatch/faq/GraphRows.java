@@ -1,5 +1,6 @@
 package dev.faqmatch.faq;
 
+import dev.faqmatch.inference.Vectors;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -81,12 +82,12 @@ final class GraphRows {
         };
     }
 
-    /** Rows in a new {@link Int8Rows} and a graph of them all. */
-    static GraphRows build(List<float[]> unitRows, int[] rowEntry, int[] alwaysScored) {
-        Int8Rows store = new Int8Rows(unitRows.get(0).length);
-        int[] rowSlot = new int[unitRows.size()];
+    /** The vectors, normalized, as rows of a new {@link Int8Rows}, and a graph of them all. */
+    static GraphRows build(List<float[]> vectors, int[] rowEntry, int[] alwaysScored) {
+        Int8Rows store = new Int8Rows(vectors.get(0).length);
+        int[] rowSlot = new int[vectors.size()];
         for (int row = 0; row < rowSlot.length; row++) {
-            rowSlot[row] = store.append(unitRows.get(row));
+            rowSlot[row] = store.append(Vectors.l2NormalizeInPlace(vectors.get(row).clone()));
         }
         return new GraphRows(store, RowGraph.build(store, rowSlot.length), rowSlot, rowEntry, alwaysScored);
     }
