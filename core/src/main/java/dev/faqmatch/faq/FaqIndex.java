@@ -267,13 +267,18 @@ public final class FaqIndex {
      */
     public FaqIndex compact() {
         if (graphRows == null || rows() < graphMinRows) {
-            List<float[]> vectors = new ArrayList<>(rows());
-            for (int row = 0; row < rows(); row++) {
-                vectors.add(vector(row));
-            }
-            return of(entries, vectors, dim, graphMinRows);
+            return of(entries, vectors(), dim, graphMinRows);
         }
         return new FaqIndex(layout, dim, null, graphRows.compact(rowEntry, outOfScopeEntries), graphMinRows);
+    }
+
+    /** Every row's vector, in row order. */
+    private List<float[]> vectors() {
+        List<float[]> vectors = new ArrayList<>(rows());
+        for (int row = 0; row < rows(); row++) {
+            vectors.add(vector(row));
+        }
+        return vectors;
     }
 
     /**
@@ -282,11 +287,7 @@ public final class FaqIndex {
      */
     public FaqIndex rebase(FaqIndex compacted) {
         if (!compacted.approximate()) {
-            List<float[]> vectors = new ArrayList<>(rows());
-            for (int row = 0; row < rows(); row++) {
-                vectors.add(vector(row));
-            }
-            return of(entries, vectors, dim, compacted.graphMinRows);
+            return of(entries, vectors(), dim, compacted.graphMinRows);
         }
         return compacted.derive(entries, (rows, texts) -> IntStream.of(rows).mapToObj(this::vector).toArray(float[][]::new));
     }
