@@ -16,6 +16,7 @@
 #                                        # then exact vs graph search at 100k and 1M phrasings with the
 #                                        # issue-29 targets met / not met (--phrasings; 1M needs -Xmx8g:
 #                                        # BENCH_JAVA_OPTS='-Xmx8g --add-modules=jdk.incubator.vector')
+#   deploy/bench.sh --profile            # also JFR recordings of the end-to-end runs and their top frames
 #   deploy/bench.sh --python-peer --int8-model default
 #                                        # also the Python peer (Kafka -> ONNX Runtime in Python -> Kafka)
 #                                        # on the job's int8 model, against the job's int8 run end to end

@@ -115,7 +115,8 @@ public final class Bench {
                 // A TaskManager runs for days: warm the JIT on Flink's and Kafka's code paths with a
                 // short unmeasured run first, as the ceiling and the inference layer are warmed.
                 e2e.throughput(fp32.spec().name(), null, all.subList(all.size() - o.e2eWarmUp, all.size()), settings);
-                report.e2eFp32 = e2e.throughput(fp32.spec().name(), null, e2eTexts, settings);
+                report.e2eFp32 = profiled(o, "end to end " + fp32.spec().name(),
+                        () -> e2e.throughput(fp32.spec().name(), null, e2eTexts, settings));
                 log("end to end %s: %.1f/s over %d questions (peak RSS %.0f MiB, mean batch %.1f)", fp32.spec().name(),
                         report.e2eFp32.perSecond(), o.e2e, report.e2eFp32.rssPeakMiB(), report.e2eFp32.meanBatchSize());
                 if (o.sql) {
@@ -135,7 +136,9 @@ public final class Bench {
                 log("latency %s at %.1f/s: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms", fp32.spec().name(), rate,
                         report.latencyFp32.p50(), report.latencyFp32.p95(), report.latencyFp32.p99());
                 if (int8 != null) {
-                    report.e2eInt8 = e2e.throughput(int8.spec().name(), int8.id(), e2eTexts, settings);
+                    ModelSource quantized = int8;
+                    report.e2eInt8 = profiled(o, "end to end " + quantized.spec().name(),
+                            () -> e2e.throughput(quantized.spec().name(), quantized.id(), e2eTexts, settings));
                     log("end to end %s: %.1f/s", int8.spec().name(), report.e2eInt8.perSecond());
                 }
                 if (o.pythonPeer != null && int8 == null) {
@@ -161,6 +164,24 @@ public final class Bench {
             System.err.printf(Locale.ROOT, "FAILED: %s is %.0f, bound %s (report in %s)%n", p50.what(), p50.value(),
                     p50.bound(), o.out);
             System.exit(1);
+        }
+    }
+
+    /** A run that may throw anything the benchmark's runs throw. */
+    private interface Run<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs {@code run}, recorded with JFR and its top frames printed when --profile asks for it. */
+    private static <T> T profiled(BenchOptions o, String title, Run<T> run) throws Exception {
+        if (!o.profile) {
+            return run.run();
+        }
+        Path file = o.out.resolve("profile-" + title.replaceAll("[^A-Za-z0-9.-]+", "-") + ".jfr");
+        try (JfrProfile profile = JfrProfile.start(file)) {
+            T result = run.run();
+            System.out.print(profile.stop(title));
+            return result;
         }
     }
 

@@ -118,6 +118,10 @@ final class BenchOptions {
                     + " deploy/bench.sh --python-peer (no =PYTHON) makes one in target/peer-venv.")
     String pythonPeer;
 
+    @Option(names = "--profile", description = "Record each end-to-end throughput run with JFR (this JVM runs the"
+            + " job) and print its top frames; the recordings go to the --out folder as profile-*.jfr.")
+    boolean profile = false;
+
     @Option(names = "--accuracy", description = "Also fp32 vs int8 cosine Spearman on STS-B, ATEC and LCQMC (minutes).")
     boolean accuracy = false;
 
