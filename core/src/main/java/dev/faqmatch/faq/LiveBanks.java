@@ -236,19 +236,26 @@ public final class LiveBanks implements AutoCloseable {
         bank.compacting = true;
         LOG.info("FAQ bank '{}': {} rows outside its graph and {} of its rows hidden since edits; rebuilding the graph"
                 + " beside the live version", bank.tenant, index.rowsOutsideGraph(), index.hiddenGraphRows());
-        compactor.execute(() -> {
-            long start = System.nanoTime();
-            try {
-                FaqIndex compacted = index.compact();
-                long millis = (System.nanoTime() - start) / 1_000_000;
-                onUpdater(() -> adopt(bank, compacted, millis));
-            } catch (CancellationException e) {
-                // closing
-            } catch (RuntimeException e) {
-                LOG.error("Could not rebuild the graph of FAQ bank '{}'; its live version keeps answering", bank.tenant, e);
-                onUpdater(() -> bank.compacting = false);
-            }
-        });
+        try {
+            compactor.execute(() -> compact(bank, index));
+        } catch (RejectedExecutionException e) {
+            bank.compacting = false; // closing
+        }
+    }
+
+    /** On the compactor's thread: the compaction, handed to the updater to be made live. */
+    private void compact(Bank bank, FaqIndex index) {
+        long start = System.nanoTime();
+        try {
+            FaqIndex compacted = index.compact();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            onUpdater(() -> adopt(bank, compacted, millis));
+        } catch (CancellationException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("Could not rebuild the graph of FAQ bank '{}'; its live version keeps answering", bank.tenant, e);
+            onUpdater(() -> bank.compacting = false);
+        }
     }
 
     private void onUpdater(Runnable task) {
