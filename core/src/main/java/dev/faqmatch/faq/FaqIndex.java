@@ -241,14 +241,12 @@ public final class FaqIndex {
         if (!missing.isEmpty()) {
             int[] rows = missing.stream().mapToInt(Integer::intValue).toArray();
             float[][] vectors = newRows.vectors(rows, missingTexts);
-            Int8Rows store = graphRows.store();
             for (int j = 0; j < rows.length; j++) {
-                rowSlot[rows[j]] = store.append(Vectors.l2NormalizeInPlace(vectors[j].clone()));
+                rowSlot[rows[j]] = graphRows.append(Vectors.l2NormalizeInPlace(vectors[j].clone()));
             }
         }
-        GraphRows rows = new GraphRows(graphRows.store(), graphRows.graph(), rowSlot, layout.rowEntry,
-                layout.outOfScopeEntries);
-        return new FaqIndex(layout, dim, null, rows, graphMinRows);
+        return new FaqIndex(layout, dim, null, graphRows.derive(rowSlot, layout.rowEntry, layout.outOfScopeEntries),
+                graphMinRows);
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.faqmatch.faq;
 
-import org.slf4j.LoggerFactory;
-
 /**
  * Dot products of float rows against queries: the inner loop of the exhaustive search, which
  * every question pays over every phrasing and counter-example of its bank (about 0.2 ms per
@@ -26,17 +24,6 @@ interface FloatKernel {
     void dot2x4(float[] m, int base, float[] q0, float[] q1, float[] q2, float[] q3, int dim, float[] out);
 
     /** The kernel this JVM runs. */
-    FloatKernel ACTIVE = choose();
-
-    private static FloatKernel choose() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                return new VectorFloatKernel();
-            } catch (LinkageError e) {
-                LoggerFactory.getLogger(FloatKernel.class).warn("jdk.incubator.vector cannot be used ({}); FAQ"
-                        + " banks are searched with plain Java loops", e.toString());
-            }
-        }
-        return new ScalarFloatKernel();
-    }
+    FloatKernel ACTIVE = VectorApi.choose(FloatKernel.class, () -> new VectorFloatKernel(), () -> new ScalarFloatKernel(),
+            "FAQ banks are searched");
 }

@@ -150,12 +150,14 @@ final class GraphRows {
         return rowSlot[row];
     }
 
-    Int8Rows store() {
-        return store;
+    /** Appends a unit-length row after every row so far, for a version derived from this one; returns its slot. */
+    int append(float[] unit) {
+        return store.append(unit);
     }
 
-    RowGraph graph() {
-        return graph;
+    /** Another version over these rows and this graph: its rows at {@code rowSlot}, from this one's or {@link #append}ed. */
+    GraphRows derive(int[] rowSlot, int[] rowEntry, int[] alwaysScored) {
+        return new GraphRows(store, graph, rowSlot, rowEntry, alwaysScored);
     }
 
     /** Rows of this version outside the graph, scored on every search. */

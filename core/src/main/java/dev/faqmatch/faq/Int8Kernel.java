@@ -1,7 +1,5 @@
 package dev.faqmatch.faq;
 
-import org.slf4j.LoggerFactory;
-
 /**
  * Dot products of int8 rows: the inner loop of a large bank's search. Plain Java takes one byte
  * per step; the JDK's Vector API, incubating on Java 17, takes 16 with AVX-512. On the project's
@@ -18,17 +16,6 @@ interface Int8Kernel {
     int dot(byte[] a, int aBase, byte[] b, int bBase, int dim);
 
     /** The kernel this JVM runs. */
-    Int8Kernel ACTIVE = choose();
-
-    private static Int8Kernel choose() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                return new VectorInt8Kernel();
-            } catch (LinkageError e) {
-                LoggerFactory.getLogger(Int8Kernel.class).warn("jdk.incubator.vector cannot be used ({}); large"
-                        + " FAQ banks are searched with plain Java loops", e.toString());
-            }
-        }
-        return new ScalarInt8Kernel();
-    }
+    Int8Kernel ACTIVE = VectorApi.choose(Int8Kernel.class, () -> new VectorInt8Kernel(), () -> new ScalarInt8Kernel(),
+            "large FAQ banks are searched");
 }

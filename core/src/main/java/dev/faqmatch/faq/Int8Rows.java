@@ -23,7 +23,8 @@ final class Int8Rows {
     private final int dim;
     private final byte[][] values = new byte[MAX_CHUNKS][];
     private final float[][] scales = new float[MAX_CHUNKS][];
-    private volatile int size;
+    /** Rows appended so far, by every version sharing these rows. */
+    private int size;
 
     Int8Rows(int dim) {
         this.dim = dim;
@@ -31,11 +32,6 @@ final class Int8Rows {
 
     int dim() {
         return dim;
-    }
-
-    /** Rows appended so far, by every version sharing these rows. */
-    int size() {
-        return size;
     }
 
     /** Appends a unit-length row; returns its index. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class FloatKernelTest {
     @Test
     void vectorAndPlainKernelsAgreeAndTheVectorBlockEqualsSingleDots() {
-        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+        assumeTrue(VectorApi.available(),
                 "the test JVM runs without --add-modules=jdk.incubator.vector");
         assertThat(FloatKernel.ACTIVE).isInstanceOf(VectorFloatKernel.class);
         FloatKernel vector = new VectorFloatKernel();
