@@ -12,8 +12,8 @@ interface Int8Kernel {
     /** {@code sum(row[base + d] * query[d])} for d below {@code query.length}. */
     float dot(byte[] row, int base, float[] query);
 
-    /** {@code sum(a[aBase + d] * b[bBase + d])} for d below {@code dim}. */
-    int dot(byte[] a, int aBase, byte[] b, int bBase, int dim);
+    /** {@code sum(a[aBase + d] * b[bBase + d])} for d below {@code dim}: exact up to dim 1024. */
+    float dot(byte[] a, int aBase, byte[] b, int bBase, int dim);
 
     /** The kernel this JVM runs. */
     Int8Kernel ACTIVE = VectorApi.choose(Int8Kernel.class, () -> new VectorInt8Kernel(), () -> new ScalarInt8Kernel(),

@@ -23,7 +23,7 @@ final class ScalarInt8Kernel implements Int8Kernel {
     }
 
     @Override
-    public int dot(byte[] a, int aBase, byte[] b, int bBase, int dim) {
+    public float dot(byte[] a, int aBase, byte[] b, int bBase, int dim) {
         int s = 0;
         for (int d = 0; d < dim; d++) {
             s += a[aBase + d] * b[bBase + d];

@@ -2,7 +2,6 @@ package dev.faqmatch.faq;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,7 +13,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorInt8Kernel implements Int8Kernel {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Byte> BYTES =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(FLOATS.length() * Byte.SIZE));
 
@@ -22,34 +20,56 @@ final class VectorInt8Kernel implements Int8Kernel {
     public float dot(byte[] row, int base, float[] query) {
         int dim = query.length;
         int lanes = FLOATS.length();
-        FloatVector acc = FloatVector.zero(FLOATS);
+        // Two sums, so that one multiply-add need not wait for the one before (20% faster on rows in cache).
+        FloatVector acc0 = FloatVector.zero(FLOATS);
+        FloatVector acc1 = FloatVector.zero(FLOATS);
         int d = 0;
-        for (; d + lanes <= dim; d += lanes) {
-            FloatVector r = (FloatVector) ByteVector.fromArray(BYTES, row, base + d)
-                    .convertShape(VectorOperators.B2F, FLOATS, 0);
-            acc = r.fma(FloatVector.fromArray(FLOATS, query, d), acc);
+        for (; d + 2 * lanes <= dim; d += 2 * lanes) {
+            acc0 = widen(row, base + d).fma(FloatVector.fromArray(FLOATS, query, d), acc0);
+            acc1 = widen(row, base + d + lanes).fma(FloatVector.fromArray(FLOATS, query, d + lanes), acc1);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        if (d + lanes <= dim) {
+            acc0 = widen(row, base + d).fma(FloatVector.fromArray(FLOATS, query, d), acc0);
+            d += lanes;
+        }
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; d < dim; d++) {
             s += row[base + d] * query[d];
         }
         return s;
     }
 
+    /**
+     * Widens both rows to floats, as the query's dot does, so that the JVM only ever converts bytes
+     * to floats. With a second conversion here (bytes to ints), once query searches had run, the JIT
+     * compiled Lucene's graph walk with both dots inlined and failed to make the second conversion
+     * an instruction (-XX:+PrintInlining: "failed to inline (intrinsic)"): the walk called the
+     * Vector API's Java code for good, ~6 GB/s of garbage, and a graph of 200,000 rows took 466 s
+     * instead of 44 s. The sum is still exact: products of int8 values are integers of at most 2^14,
+     * and sums up to dim 1024 stay within 2^24, where floats hold every integer.
+     */
     @Override
-    public int dot(byte[] a, int aBase, byte[] b, int bBase, int dim) {
-        int lanes = INTS.length();
-        IntVector acc = IntVector.zero(INTS);
+    public float dot(byte[] a, int aBase, byte[] b, int bBase, int dim) {
+        int lanes = FLOATS.length();
+        FloatVector acc0 = FloatVector.zero(FLOATS);
+        FloatVector acc1 = FloatVector.zero(FLOATS);
         int d = 0;
-        for (; d + lanes <= dim; d += lanes) {
-            IntVector x = (IntVector) ByteVector.fromArray(BYTES, a, aBase + d).convertShape(VectorOperators.B2I, INTS, 0);
-            IntVector y = (IntVector) ByteVector.fromArray(BYTES, b, bBase + d).convertShape(VectorOperators.B2I, INTS, 0);
-            acc = x.mul(y).add(acc);
+        for (; d + 2 * lanes <= dim; d += 2 * lanes) {
+            acc0 = widen(a, aBase + d).fma(widen(b, bBase + d), acc0);
+            acc1 = widen(a, aBase + d + lanes).fma(widen(b, bBase + d + lanes), acc1);
         }
-        int s = acc.reduceLanes(VectorOperators.ADD);
+        if (d + lanes <= dim) {
+            acc0 = widen(a, aBase + d).fma(widen(b, bBase + d), acc0);
+            d += lanes;
+        }
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; d < dim; d++) {
             s += a[aBase + d] * b[bBase + d];
         }
         return s;
+    }
+
+    private static FloatVector widen(byte[] bytes, int offset) {
+        return (FloatVector) ByteVector.fromArray(BYTES, bytes, offset).convertShape(VectorOperators.B2F, FLOATS, 0);
     }
 }

@@ -17,7 +17,7 @@ class Int8KernelTest {
         Int8Kernel vector = new VectorInt8Kernel();
         Int8Kernel plain = new ScalarInt8Kernel();
         Random random = new Random(5);
-        for (int dim : new int[] {2, 16, 37, 512, 768}) {
+        for (int dim : new int[] {2, 16, 24, 37, 48, 512, 768}) {
             byte[] rows = new byte[3 * dim];
             random.nextBytes(rows);
             float[] query = new float[dim];

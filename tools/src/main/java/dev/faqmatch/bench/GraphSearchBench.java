@@ -4,6 +4,7 @@ import dev.faqmatch.faq.BankHits;
 import dev.faqmatch.faq.FaqEntry;
 import dev.faqmatch.faq.FaqIndex;
 import dev.faqmatch.faq.ScoredFaq;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -47,6 +48,12 @@ final class GraphSearchBench {
             Measured graph = measure(() -> FaqIndex.of(bank.entries(), bank.vectors(), dim, 0), bank, ks);
             double recall = recall(exact.hits, graph.hits);
             print(n, "HNSW, int8", graph, modelMicros, recall);
+            double bytesPerRow = (double) graph.buildAllocated / n;
+            if (bytesPerRow > FALLBACK_BYTES_PER_ROW) {
+                System.out.printf("WARNING: building the graph allocated %.1f MB per phrasing (a sound build: 10-15 KB): the"
+                        + " JIT ran the Vector API's Java code instead of its instructions (VectorInt8Kernel says when),"
+                        + " and the build time above is not the kernel's%n", bytesPerRow / 1e6);
+            }
             double ratio = graph.micros / modelMicros;
             boolean million = n >= 1_000_000;
             double target = million ? TARGET_RATIO_1M : TARGET_RATIO_100K;
@@ -73,9 +80,20 @@ final class GraphSearchBench {
                 ? "int8 dot products on the JDK's Vector API" : "int8 dot products in plain Java (no jdk.incubator.vector)";
     }
 
+    /**
+     * Bytes allocated per row while building a graph above which the Vector API ran its Java
+     * fallback: a sound build allocates 10-15 KB per row (Lucene's neighbour lists), the fallback
+     * ~14 MB (every widened vector a few arrays).
+     */
+    private static final double FALLBACK_BYTES_PER_ROW = 1e6;
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
     private static final class Measured {
         FaqIndex index;
         double buildSeconds;
+        /** Bytes the building thread allocated (graphs are built on it). */
+        long buildAllocated;
         double micros;
         long bytes;
         List<BankHits> hits;
@@ -83,9 +101,11 @@ final class GraphSearchBench {
 
     private static Measured measure(java.util.function.Supplier<FaqIndex> build, ClusteredBank bank, int[] ks) {
         Measured m = new Measured();
+        long allocated = THREADS.getCurrentThreadAllocatedBytes();
         long t0 = System.nanoTime();
         m.index = build.get();
         m.buildSeconds = (System.nanoTime() - t0) / 1e9;
+        m.buildAllocated = THREADS.getCurrentThreadAllocatedBytes() - allocated;
         m.bytes = m.index.matrixBytes();
         m.hits = m.index.search(bank.questions(), ks); // warm-up
         int reps = m.index.approximate() ? 5 : 2;

@@ -117,13 +117,14 @@ public final class Calibrate {
             out.printf(Locale.ROOT, "First entry right (recall@1) for %d of %d answerable questions (%.1f%%).%n", right,
                     answerable, percent(right, answerable));
             out.println("With the thresholds given (" + describe(options.given()) + "):");
-            out.println("  " + summary(RoutingSweep.evaluate(outcomes, options.given())));
+            out.println("  " + summary(RoutingSweep.evaluate(outcomes, options.given()), options.target()));
         }
         out.println();
+        PrecisionTarget target = options.target();
         List<List<RoutingSweep.Point>> grids = results.stream().map(SetResult::grid).toList();
-        int bestIndex = RoutingSweep.bestForAll(grids, options.targetPrecision());
+        int bestIndex = RoutingSweep.bestForAll(grids, target);
         if (results.size() == 1) {
-            printMarginTable(grids.get(0), options.targetPrecision(), out);
+            printMarginTable(grids.get(0), target, out);
         }
         double margin = bestIndex >= 0 ? grids.get(0).get(bestIndex).thresholds().clarifyMargin()
                 : options.given().clarifyMargin();
@@ -131,7 +132,7 @@ public final class Calibrate {
             if (results.size() > 1) {
                 out.println("Set " + r.set().name() + ":");
             }
-            printMinScoreTable(r.grid(), margin, out);
+            printMinScoreTable(r.grid(), margin, target, out);
         }
 
         Files.createDirectories(options.out());
@@ -151,22 +152,22 @@ public final class Calibrate {
                 : grids.stream().map(g -> g.get(bestIndex)).toList();
         CurvePlot.write(png, String.format(Locale.ROOT, "Answer route: precision / coverage over min-score%s",
                 results.size() == 1 ? "" : String.format(Locale.ROOT, " (clarify-margin %.2f)", margin)), lines,
-                options.targetPrecision(), chosenPoints);
+                target.precision(), chosenPoints);
 
         Thresholds recommended = null;
         if (bestIndex < 0) {
-            out.printf(Locale.ROOT, "No thresholds reach %.0f%% precision on %s: the model ranks too many wrong entries"
-                            + " first with confidence. Add similar questions or counter-examples to the entries below,"
-                            + " then run again.%n%n", 100 * options.targetPrecision(),
-                    results.size() == 1 ? "these questions" : "every set");
+            out.printf(Locale.ROOT, "No thresholds reach %s on %s: the model ranks too many wrong entries first"
+                            + " with a high score, or too few questions are answered to be sure of the precision. Add"
+                            + " similar questions or counter-examples to the entries below, or label more questions,"
+                            + " then run again.%n%n", describe(target), results.size() == 1 ? "these questions" : "every set");
         } else {
             recommended = RoutingSweep.withClarifyScore(results.stream().map(SetResult::outcomes).toList(),
                     grids.get(0).get(bestIndex).thresholds(), options.targetToPerson());
-            out.printf(Locale.ROOT, "Thresholds that reach %.0f%% precision with the most coverage%s:%n",
-                    100 * options.targetPrecision(), results.size() == 1 ? "" : " on the set that gets least");
+            out.printf(Locale.ROOT, "Thresholds that reach %s with the most coverage%s:%n", describe(target),
+                    results.size() == 1 ? "" : " on the set that gets least");
             for (SetResult r : results) {
                 out.println("  " + (results.size() == 1 ? "" : r.set().name() + ": ")
-                        + summary(RoutingSweep.evaluate(r.outcomes(), recommended)));
+                        + summary(RoutingSweep.evaluate(r.outcomes(), recommended), target));
             }
             out.println("Paste into flink-conf/faq-matcher.yaml (or pass as --match.… arguments):");
             out.println();
@@ -222,41 +223,47 @@ public final class Calibrate {
                 " ".repeat(width - filled), done, all, seconds);
     }
 
-    private static void printMarginTable(List<RoutingSweep.Point> grid, double target, PrintStream out) {
-        out.printf(Locale.ROOT, "Most coverage at >= %.0f%% precision, per clarify-margin:%n%n", 100 * target);
-        out.println("| clarify-margin | min-score | answered | precision | coverage |");
-        out.println("|---:|---:|---:|---:|---:|");
+    private static void printMarginTable(List<RoutingSweep.Point> grid, PrecisionTarget target, PrintStream out) {
+        out.printf(Locale.ROOT, "Most coverage at %s, per clarify-margin:%n%n", describe(target));
+        out.println("| clarify-margin | min-score | answered | precision | at least | coverage |");
+        out.println("|---:|---:|---:|---:|---:|---:|");
         for (int g = 0; g * RoutingSweep.STEP <= RoutingSweep.MARGIN_TO + 1e-9; g += g < 6 ? 1 : 3) {
             double margin = RoutingSweep.round(g * RoutingSweep.STEP);
             RoutingSweep.Point p = RoutingSweep.best(grid.stream()
                     .filter(q -> Math.abs(q.thresholds().clarifyMargin() - margin) < 1e-9).toList(), target);
-            out.println(p == null ? String.format(Locale.ROOT, "| %.2f | none | | | |", margin)
-                    : String.format(Locale.ROOT, "| %.2f | %.2f | %d | %.1f%% | %.1f%% |", margin, p.thresholds().minScore(),
-                            p.answered(), 100 * p.precision(), 100 * p.coverage()));
+            out.println(p == null ? String.format(Locale.ROOT, "| %.2f | none | | | | |", margin)
+                    : String.format(Locale.ROOT, "| %.2f | %.2f | %d | %.1f%% | %.1f%% | %.1f%% |", margin,
+                            p.thresholds().minScore(), p.answered(), 100 * p.precision(), 100 * target.lowerBound(p),
+                            100 * p.coverage()));
         }
         out.println();
     }
 
-    private static void printMinScoreTable(List<RoutingSweep.Point> grid, double margin, PrintStream out) {
-        out.printf(Locale.ROOT, "Precision and coverage over min-score, clarify-margin %.2f:%n%n", margin);
-        out.println("| min-score | answered | right | precision | coverage |");
-        out.println("|---:|---:|---:|---:|---:|");
+    private static void printMinScoreTable(List<RoutingSweep.Point> grid, double margin, PrecisionTarget target,
+            PrintStream out) {
+        out.printf(Locale.ROOT, "Precision and coverage over min-score, clarify-margin %.2f (\"at least\": the precision's"
+                + " lower bound at %.0f%% confidence):%n%n", margin, 100 * target.confidence());
+        out.println("| min-score | answered | right | precision | at least | coverage |");
+        out.println("|---:|---:|---:|---:|---:|---:|");
         for (RoutingSweep.Point p : grid) {
             double m = p.thresholds().minScore();
             if (Math.abs(p.thresholds().clarifyMargin() - margin) < 1e-9 && Math.round(m * 100) % 5 == 0
                     && p.answered() > 0) {
-                out.printf(Locale.ROOT, "| %.2f | %d | %d | %.1f%% | %.1f%% |%n", m, p.answered(), p.answeredRight(),
-                        100 * p.precision(), 100 * p.coverage());
+                out.printf(Locale.ROOT, "| %.2f | %d | %d | %.1f%% | %.1f%% | %.1f%% |%n", m, p.answered(),
+                        p.answeredRight(), 100 * p.precision(), 100 * target.lowerBound(p), 100 * p.coverage());
             }
         }
         out.println();
     }
 
-    static String summary(RoutingSweep.Point p) {
-        return String.format(Locale.ROOT, "answer precision %s (%d right of %d answered), coverage %.1f%% of %d answerable;"
+    static String summary(RoutingSweep.Point p, PrecisionTarget target) {
+        String atLeast = p.answered() == 0 || target.confidence() == 0.5 ? ""
+                : String.format(Locale.ROOT, "; at least %.1f%% at %.0f%% confidence", 100 * target.lowerBound(p),
+                        100 * target.confidence());
+        return String.format(Locale.ROOT, "answer precision %s (%d right of %d answered%s), coverage %.1f%% of %d answerable;"
                         + " without an entry: %s to a person (of %d); routes %s",
                 p.answered() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * p.precision()), p.answeredRight(),
-                p.answered(), 100 * p.coverage(), p.answerable(),
+                p.answered(), atLeast, 100 * p.coverage(), p.answerable(),
                 p.withoutEntry() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * p.withoutEntryToPerson()),
                 p.withoutEntry(), routes(p.routes()));
     }
@@ -264,6 +271,13 @@ public final class Calibrate {
     private static String routes(Map<Route, Integer> routes) {
         return routes.entrySet().stream().map(e -> e.getKey().code() + "=" + e.getValue())
                 .collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    /** "95% precision at 95% confidence", or "95% precision" where the measured precision is taken as it is. */
+    static String describe(PrecisionTarget t) {
+        return t.confidence() == 0.5 ? String.format(Locale.ROOT, "%.0f%% precision", 100 * t.precision())
+                : String.format(Locale.ROOT, "%.0f%% precision at %.0f%% confidence", 100 * t.precision(),
+                        100 * t.confidence());
     }
 
     static String describe(Thresholds t) {

@@ -43,6 +43,13 @@ final class CalibrateOptions implements Cli.Checked {
             description = "Precision the answer route must reach (default: ${DEFAULT-VALUE}).")
     private double targetPrecision = 0.95;
 
+    @Option(names = "--confidence", paramLabel = "C",
+            description = "How sure the thresholds recommended must be to reach --target-precision on traffic like"
+                    + " the questions: the lower end of the precision's Wilson interval at this one-sided confidence"
+                    + " must reach it, which a few hundred questions measured once cannot promise by their figure"
+                    + " alone (default: ${DEFAULT-VALUE}; 0.5 takes the measured precision as it is).")
+    private double confidence = 0.95;
+
     @Option(names = "--target-to-person", paramLabel = "P",
             description = "Share of the questions without an entry to route to a person (default: ${DEFAULT-VALUE}).")
     private double targetToPerson = 0.90;
@@ -82,6 +89,7 @@ final class CalibrateOptions implements Cli.Checked {
                     + " file (got " + banks.size() + " banks and " + questionFiles.size() + " question files)");
         }
         requireIn("--target-precision", targetPrecision, 0.01, 1);
+        requireIn("--confidence", confidence, 0.5, 0.999);
         requireIn("--target-to-person", targetToPerson, 0, 1);
         requireIn("--sessions", sessions, 1, 64);
         requireInIfGiven("--min-score", minScore, -1, 1);
@@ -130,8 +138,9 @@ final class CalibrateOptions implements Cli.Checked {
         return model;
     }
 
-    double targetPrecision() {
-        return targetPrecision;
+    /** The precision the answer route must reach, at the confidence asked. */
+    PrecisionTarget target() {
+        return new PrecisionTarget(targetPrecision, confidence);
     }
 
     double targetToPerson() {

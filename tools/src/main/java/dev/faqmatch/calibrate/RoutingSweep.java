@@ -74,23 +74,23 @@ public final class RoutingSweep {
     }
 
     /**
-     * The grid point with the most coverage among those whose precision reaches {@code target}
-     * (ties: the higher precision, then the lower min-score and margin); null when none does.
+     * The grid point with the most coverage among those that reach {@code target} (ties: the higher
+     * precision, then the lower min-score and margin); null when none does.
      */
-    public static Point best(List<Point> grid, double target) {
+    public static Point best(List<Point> grid, PrecisionTarget target) {
         int i = bestForAll(List.of(grid), target);
         return i < 0 ? null : grid.get(i);
     }
 
     /**
-     * Over several labelled sets (banks, or tenants) at once, the thresholds whose precision reaches
-     * {@code target} on every set, with the most coverage on the set that gets least (ties: the
-     * higher worst precision, then the lower min-score and margin); -1 when none does. The grids must
-     * come from {@link #grid} (same order).
+     * Over several labelled sets (banks, or tenants) at once, the thresholds that reach {@code target}
+     * on every set, with the most coverage on the set that gets least (ties: the higher worst
+     * precision, then the lower min-score and margin); -1 when none does. The grids must come from
+     * {@link #grid} (same order).
      *
      * @return the index into the grids, or -1
      */
-    public static int bestForAll(List<List<Point>> grids, double target) {
+    public static int bestForAll(List<List<Point>> grids, PrecisionTarget target) {
         int best = -1;
         double bestCoverage = -1;
         double bestPrecision = -1;
@@ -99,14 +99,14 @@ public final class RoutingSweep {
             double precision = Double.POSITIVE_INFINITY;
             for (List<Point> grid : grids) {
                 Point p = grid.get(i);
-                if (p.answered() == 0) {
+                if (!target.reachedBy(p)) {
                     coverage = -1;
                     break;
                 }
                 coverage = Math.min(coverage, p.coverage());
                 precision = Math.min(precision, p.precision());
             }
-            if (coverage < 0 || precision < target) {
+            if (coverage < 0) {
                 continue;
             }
             if (coverage > bestCoverage || (coverage == bestCoverage && precision > bestPrecision)) {

@@ -37,11 +37,20 @@ class CalibrateTest {
                 {"id":"q-4","text":"讲个笑话","expected_faq_id":null}
                 """);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Calibrate.Result result = Calibrate.run(CalibrateOptions.parse(new String[] {"--bank", bank.toString(), "--questions",
-                questions.toString(), "--out", dir.resolve("out").toString(), "--sessions", "1", "--tenant", "cards"}),
+        // Three answerable questions cannot show 95% precision at 95% confidence (3 of 3 right: at least 52.6%).
+        Calibrate.Result sure = Calibrate.run(CalibrateOptions.parse(new String[] {"--bank", bank.toString(), "--questions",
+                questions.toString(), "--out", dir.resolve("out").toString(), "--sessions", "1"}),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertThat(sure.recommended()).isNull();
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("No thresholds reach 95% precision at 95% confidence on these questions", "label more questions");
+        printed.reset();
+        Calibrate.Result result = Calibrate.run(CalibrateOptions.parse(new String[] {"--bank", bank.toString(), "--questions",
+                questions.toString(), "--out", dir.resolve("out").toString(), "--sessions", "1", "--tenant", "cards",
+                "--confidence", "0.5"}), new PrintStream(printed, true, StandardCharsets.UTF_8));
         String out = printed.toString(StandardCharsets.UTF_8);
-        assertThat(out).contains("4 entries (1 out of scope)", "Questions ", "| min-score | answered | right | precision | coverage |");
+        assertThat(out).contains("4 entries (1 out of scope)", "Questions ",
+                "| min-score | answered | right | precision | at least | coverage |");
         assertThat(result.sets().get(0).outcomes()).hasSize(4);
         assertThat(result.sets().get(0).outcomes().get(0).firstIsRight()).isTrue();
         assertThat(result.sets().get(0).outcomes().get(3).outOfScope()).as("the joke is closest to an out-of-scope example").isTrue();
@@ -64,6 +73,8 @@ class CalibrateTest {
         assertThatThrownBy(() -> CalibrateOptions.parse(new String[] {})).hasMessage("--questions FILE is required");
         assertThatThrownBy(() -> CalibrateOptions.parse(new String[] {"--questions", "q", "--target-precision", "2"}))
                 .hasMessageContaining("--target-precision must be in");
+        assertThatThrownBy(() -> CalibrateOptions.parse(new String[] {"--questions", "q", "--confidence", "0.3"}))
+                .hasMessage("--confidence must be in [0.5, 0.999], got 0.3");
         assertThatThrownBy(() -> CalibrateOptions.parse(new String[] {"--questions", "q", "--min-score", "0.5", "--clarify-score", "0.7"}))
                 .hasMessageContaining("the thresholds given do not fit");
         assertThatThrownBy(() -> CalibrateOptions.parse(new String[] {"--questions", "q", "--bogus", "1"}))

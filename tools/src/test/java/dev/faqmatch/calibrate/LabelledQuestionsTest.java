@@ -3,11 +3,17 @@ package dev.faqmatch.calibrate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.faqmatch.faq.FaqBankReader;
+import dev.faqmatch.faq.FaqEntry;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LabelledQuestionsTest {
     @TempDir
@@ -17,6 +23,21 @@ class LabelledQuestionsTest {
         Path f = dir.resolve("q.jsonl");
         Files.writeString(f, text);
         return f;
+    }
+
+    /** The sample bank's three labelled sets (demo, development, held out) stay readable against the bank they label. */
+    @ParameterizedTest
+    @ValueSource(strings = {"questions.jsonl", "dev-questions.jsonl", "holdout-questions.jsonl"})
+    void theSampleQuestionSetsLabelEntriesOfTheSampleBank(String name) throws Exception {
+        Set<String> ids = FaqBankReader.read(CalibrateOptions.SAMPLE_BANK).stream().map(FaqEntry::id).collect(Collectors.toSet());
+        Path copy = dir.resolve(name);
+        try (InputStream in = FaqBankReader.class.getResourceAsStream("/samples/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            Files.copy(in, copy);
+        }
+        var qs = LabelledQuestions.read(copy, ids);
+        assertThat(qs).hasSizeGreaterThan(200);
+        assertThat(qs).anyMatch(q -> !q.answerable()).anyMatch(LabelledQuestions.Labelled::answerable);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.faqmatch.match.Route;
 import dev.faqmatch.match.Thresholds;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -38,24 +39,56 @@ class RoutingSweepTest {
     @Test
     void theBestThresholdsReachTheTargetWithTheMostCoverage() {
         List<RoutingSweep.Point> grid = RoutingSweep.grid(OUTCOMES);
-        RoutingSweep.Point best = RoutingSweep.best(grid, 0.95);
+        RoutingSweep.Point best = RoutingSweep.best(grid, PrecisionTarget.measured(0.95));
         // d (wrong, 0.85) must be left out: min-score above 0.85 answers a and b; or a margin
         // above 0.35 leaves d out too, but also b (margin 0.30) and c: min-score 0.86 wins
         assertThat(best.thresholds().minScore()).isEqualTo(0.86);
         assertThat(best.thresholds().clarifyMargin()).isEqualTo(0.0);
         assertThat(best.precision()).isEqualTo(1.0);
         assertThat(best.coverage()).isCloseTo(0.5, within(1e-12));
-        assertThat(RoutingSweep.best(grid, 1.01)).isNull();
+        assertThat(RoutingSweep.best(grid, new PrecisionTarget(1.0, 0.95))).as("2 of 2 right is not sure to be 100%%").isNull();
+    }
+
+    @Test
+    void wilsonsLowerBound() {
+        PrecisionTarget sure = new PrecisionTarget(0.95, 0.95);
+        // Wilson's score interval, one-sided at 95% (z = 1.6449)
+        assertThat(sure.lowerBound(19, 20)).isCloseTo(0.80399, within(1e-5));
+        assertThat(sure.lowerBound(60, 60)).isCloseTo(0.95685, within(1e-5));
+        assertThat(sure.lowerBound(220, 231)).isCloseTo(0.92364, within(1e-5));
+        assertThat(sure.lowerBound(0, 0)).isNaN();
+        assertThat(PrecisionTarget.measured(0.95).lowerBound(19, 20)).isEqualTo(0.95);
+        assertThat(new PrecisionTarget(0.95, 0.99).lowerBound(19, 20)).isLessThan(sure.lowerBound(19, 20));
+    }
+
+    @Test
+    void withConfidenceThePrecisionMustRestOnEnoughAnswers() {
+        // 60 right at 0.90, one wrong at 0.80, 10 right at 0.75: min-score 0.75 answers 70 of 71 right (98.6%, at
+        // least 93.9% at 95% confidence); only above 0.80 (60 of 60, at least 95.7%) is 95% certain
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            outcomes.add(q("a", "a", 0.90, 0.1));
+        }
+        outcomes.add(q("b", "c", 0.80, 0.1));
+        for (int i = 0; i < 10; i++) {
+            outcomes.add(q("d", "d", 0.75, 0.1));
+        }
+        List<RoutingSweep.Point> grid = RoutingSweep.grid(outcomes);
+        assertThat(RoutingSweep.best(grid, PrecisionTarget.measured(0.95)).thresholds().minScore()).isEqualTo(0.30);
+        RoutingSweep.Point sure = RoutingSweep.best(grid, new PrecisionTarget(0.95, 0.95));
+        assertThat(sure.thresholds().minScore()).isEqualTo(0.81);
+        assertThat(sure.answered()).isEqualTo(60);
+        assertThat(RoutingSweep.best(grid, new PrecisionTarget(0.96, 0.95))).as("60 of 60 is not 96%% at 95%% confidence").isNull();
     }
 
     @Test
     void severalSetsGetTheThresholdsOfTheSetThatGetsLeast() {
         List<Outcome> easy = List.of(q("a", "a", 0.75, 0.1), q("b", "b", 0.75, 0.1));
-        int i = RoutingSweep.bestForAll(List.of(RoutingSweep.grid(OUTCOMES), RoutingSweep.grid(easy)), 0.95);
+        int i = RoutingSweep.bestForAll(List.of(RoutingSweep.grid(OUTCOMES), RoutingSweep.grid(easy)), PrecisionTarget.measured(0.95));
         // OUTCOMES needs min-score > 0.85, where the easy set answers nothing: no thresholds serve both
         assertThat(i).isEqualTo(-1);
         List<Outcome> easier = List.of(q("a", "a", 0.99, 0.1), q("b", "b", 0.75, 0.1));
-        i = RoutingSweep.bestForAll(List.of(RoutingSweep.grid(OUTCOMES), RoutingSweep.grid(easier)), 0.95);
+        i = RoutingSweep.bestForAll(List.of(RoutingSweep.grid(OUTCOMES), RoutingSweep.grid(easier)), PrecisionTarget.measured(0.95));
         assertThat(RoutingSweep.grid(OUTCOMES).get(i).thresholds().minScore()).isEqualTo(0.86);
     }
 
