@@ -74,10 +74,12 @@ public final class BankScaleBench {
         }
         texts = texts.subList(0, Math.min(texts.size(), batch));
         int dim;
+        String model;
         double modelMicros;
         float[][] queries;
         try (Embedder embedder = Embedder.open(ModelSource.bundledDefault(), Device.CPU, 1)) {
             dim = embedder.spec().dim();
+            model = embedder.spec().name();
             embedder.embedTexts(texts); // warm-up
             long start = System.nanoTime();
             int reps = 3;
@@ -88,8 +90,8 @@ public final class BankScaleBench {
             modelMicros = (System.nanoTime() - start) / 1e3 / (reps * texts.size());
             queries = last;
         }
-        System.out.printf("Model bge-small-zh-v1.5 (dim %d), 1 intra-op thread, batches of %d: %.0f us per question%n",
-                dim, texts.size(), modelMicros);
+        System.out.printf("Model %s (dim %d), 1 intra-op thread, batches of %d: %.0f us per question%n",
+                model, dim, texts.size(), modelMicros);
         System.out.printf("%n| bank entries | matrix MB | rebuild ms | top-%d us/question, one at a time |"
                 + " top-%d us/question, batch of %d | batch / model |%n|---|---|---|---|---|---|%n", k, k, texts.size());
         int[] ks = new int[queries.length];
