@@ -7,10 +7,11 @@ import org.slf4j.LoggerFactory;
  * Whether this JVM can run the JDK's incubating Vector API ({@code --add-modules=jdk.incubator.vector}),
  * and the choice between a kernel on it and its plain-Java twin.
  */
-final class VectorApi {
+public final class VectorApi {
     private VectorApi() {}
 
-    static boolean available() {
+    /** Whether the JVM has the module (the kernels' choice, and what the benchmarks report). */
+    public static boolean available() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 

@@ -4,6 +4,7 @@ import dev.faqmatch.faq.BankHits;
 import dev.faqmatch.faq.FaqEntry;
 import dev.faqmatch.faq.FaqIndex;
 import dev.faqmatch.faq.ScoredFaq;
+import dev.faqmatch.faq.VectorApi;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,7 +77,7 @@ final class GraphSearchBench {
     }
 
     private static String kernel() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+        return VectorApi.available()
                 ? "int8 dot products on the JDK's Vector API" : "int8 dot products in plain Java (no jdk.incubator.vector)";
     }
 
