@@ -14,8 +14,8 @@
 #   deploy/bench.sh --bank-scale         # top-k cost and memory of 1k, 10k and 100k-entry FAQ banks
 #                                        # vs the model's cost per question (--sizes, --batch, --top-k),
 #                                        # then exact vs graph search at 100k and 1M phrasings with the
-#                                        # issue-29 targets met / not met (--phrasings; 1M needs -Xmx8g:
-#                                        # BENCH_JAVA_OPTS='-Xmx8g --add-modules=jdk.incubator.vector')
+#                                        # issue-29 targets met / not met (--phrasings; about 11 minutes,
+#                                        # a heap of 8 GB)
 #   deploy/bench.sh --profile            # also JFR recordings of the end-to-end runs and their top frames
 #   deploy/bench.sh --python-peer --int8-model default
 #                                        # also the Python peer (Kafka -> ONNX Runtime in Python -> Kafka)
@@ -42,14 +42,18 @@ mkdir -p "$WORK/tmp"
 trap 'rm -rf "$WORK"' EXIT
 
 main=dev.faqmatch.bench.Bench
+heap=-Xmx2g
 args=()
 for arg in "$@"; do
-  if [[ "$arg" == --bank-scale ]]; then main=dev.faqmatch.bench.BankScaleBench; fi
+  # The bank-scale run holds a 1,000,000-phrasing bank as float vectors, float rows and int8 rows
+  # with its graph at once (~5 GB); it checks its heap before it starts.
+  if [[ "$arg" == --bank-scale ]]; then main=dev.faqmatch.bench.BankScaleBench; heap=-Xmx8g; fi
   if [[ "$arg" == --python-peer ]]; then
     arg="--python-peer=$(kafka_python_env target/peer-venv peer "${PEER_PYTHON:-}")"
   fi
   args+=("$arg")
 done
-# BENCH_JAVA_OPTS: extra JVM options, e.g. -XX:StartFlightRecording=filename=target/bench/e2e.jfr
+# The JVM runs with the TaskManagers' options (the Vector API's kernels). BENCH_JAVA_OPTS: extra JVM
+# options, later ones win, e.g. -XX:StartFlightRecording=filename=target/bench/e2e.jfr or -Xmx16g
 # shellcheck disable=SC2086
-run_java -Xmx2g ${BENCH_JAVA_OPTS:-} -Djava.awt.headless=true -Djava.io.tmpdir="$WORK/tmp" "$main" "${args[@]}"
+run_java "$heap" "${TASKMANAGER_JAVA_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -Djava.awt.headless=true -Djava.io.tmpdir="$WORK/tmp" "$main" "${args[@]}"

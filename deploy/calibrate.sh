@@ -17,4 +17,4 @@ ensure_built
 # ONNX Runtime unpacks its native library under java.io.tmpdir and leaves a folder behind.
 tmp=$(mktemp -d "$PWD/target/calibrate-tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-run_java -Xmx3g -Djava.awt.headless=true -Djava.io.tmpdir="$tmp" dev.faqmatch.calibrate.Calibrate "$@"
+run_java -Xmx3g "${TASKMANAGER_JAVA_OPTS[@]}" -Djava.awt.headless=true -Djava.io.tmpdir="$tmp" dev.faqmatch.calibrate.Calibrate "$@"

@@ -78,6 +78,13 @@ ensure_built() {
   exec {lock}>&-
 }
 
+# The TaskManagers' JVM options (env.java.opts.taskmanager in flink-conf/cluster/config.yaml;
+# DeployFilesTest holds the two equal), for the tools that run the job's code in their own JVM (the
+# demo, the benchmarks, calibration, evaluation): they then search FAQ banks with the same kernels
+# as a cluster (the Vector API's) and measure what a cluster runs. The JVM prints "Using incubator
+# modules" once at start.
+TASKMANAGER_JAVA_OPTS=(-Dai.djl.offline=true --add-modules=jdk.incubator.vector)
+
 # run_java [JVM options...] MAIN [args...]: an entry point of the tools module, with Flink, ONNX
 # Runtime and the tokenizer on the classpath as in a Flink cluster with those jars in lib/, the
 # tokenizer kept on its bundled CPU build, the local log configuration, and the caller's directory

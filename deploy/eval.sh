@@ -16,4 +16,4 @@ ensure_built
 # ONNX Runtime unpacks its native library under java.io.tmpdir and leaves a folder behind.
 tmp=$(mktemp -d "$PWD/target/eval-tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-run_java -Xmx3g -Djava.io.tmpdir="$tmp" dev.faqmatch.eval.Evaluate "$@"
+run_java -Xmx3g "${TASKMANAGER_JAVA_OPTS[@]}" -Djava.io.tmpdir="$tmp" dev.faqmatch.eval.Evaluate "$@"

@@ -23,4 +23,4 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-run_java -Xmx2g -Djava.io.tmpdir="$WORK/tmp" dev.faqmatch.tools.LocalDemo --work-dir "$WORK" "$@"
+run_java -Xmx2g "${TASKMANAGER_JAVA_OPTS[@]}" -Djava.io.tmpdir="$WORK/tmp" dev.faqmatch.tools.LocalDemo --work-dir "$WORK" "$@"

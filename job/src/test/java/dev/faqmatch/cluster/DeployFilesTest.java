@@ -14,6 +14,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -73,6 +75,17 @@ class DeployFilesTest {
         assertThat(tm.getTaskOffHeapSize().getMebiBytes()).as("native memory for ONNX Runtime").isGreaterThanOrEqualTo(512);
         assertThat(JobManagerProcessUtils.processSpecFromConfig(flink).getTotalProcessMemorySize())
                 .isEqualTo(flink.get(JobManagerOptions.TOTAL_PROCESS_MEMORY));
+    }
+
+    @Test
+    void theToolsThatRunTheJobsCodeUseTheTaskManagersJvmOptions() throws IOException {
+        // deploy/common.sh: TASKMANAGER_JAVA_OPTS=(...), what the demo and the benchmarks run with.
+        Matcher line = Pattern.compile("(?m)^TASKMANAGER_JAVA_OPTS=\\((.*)\\)$").matcher(Files.readString(Path.of("deploy/common.sh")));
+        assertThat(line.find()).as("deploy/common.sh defines TASKMANAGER_JAVA_OPTS").isTrue();
+        assertThat(line.group(1)).isEqualTo(flatYaml(Path.of("flink-conf/cluster/config.yaml")).get("env.java.opts.taskmanager"));
+        for (String script : List.of("local.sh", "bench.sh", "calibrate.sh", "eval.sh")) {
+            assertThat(Files.readString(Path.of("deploy", script))).as(script).contains("\"${TASKMANAGER_JAVA_OPTS[@]}\"");
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.testkit.QuestionFile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +47,7 @@ public final class BankScaleBench {
 
         @Option(names = "--phrasings", paramLabel = "N", split = ",",
                 description = "Bank sizes in phrasings of the exact vs graph comparison, 0 for none (default: 100000,1000000;"
-                        + " 1,000,000 needs -Xmx8g: BENCH_JAVA_OPTS='-Xmx8g --add-modules=jdk.incubator.vector').")
+                        + " 1,000,000 needs a heap of about 5 GB: deploy/bench.sh gives it 8).")
         List<Integer> phrasings = List.of(100_000, 1_000_000);
 
         @Override
@@ -92,6 +93,11 @@ public final class BankScaleBench {
         }
         System.out.printf("Model %s (dim %d), 1 intra-op thread, batches of %d: %.0f us per question%n",
                 model, dim, texts.size(), modelMicros);
+        Optional<String> shortfall = GraphSearchBench.heapShortfall(phrasings, dim, Runtime.getRuntime().maxMemory());
+        if (shortfall.isPresent()) {
+            System.err.println("bench.sh: " + shortfall.get());
+            System.exit(Cli.USAGE_ERROR);
+        }
         System.out.printf("%n| bank entries | matrix MB | rebuild ms | top-%d us/question, one at a time |"
                 + " top-%d us/question, batch of %d | batch / model |%n|---|---|---|---|---|---|%n", k, k, texts.size());
         int[] ks = new int[queries.length];

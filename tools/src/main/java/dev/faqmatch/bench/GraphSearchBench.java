@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,7 +29,29 @@ final class GraphSearchBench {
     private static final long TARGET_BYTES_1M = 1_000_000_000L;
     private static final double TARGET_EDIT_SECONDS = 2;
 
+    /**
+     * Heap bytes per vector element the comparison holds at its peak: the bank's float vectors and
+     * the exact index's float rows (4 + 4), then the int8 rows and Lucene's graph beside the
+     * vectors; 1,000,000 phrasings at dim 512 peak at about 4.3 GB.
+     */
+    static final int HEAP_BYTES_PER_ELEMENT = 9;
+
     private GraphSearchBench() {}
+
+    /**
+     * What to fix where the heap cannot hold the largest bank asked for, told before the first
+     * phase rather than after minutes of building.
+     */
+    static Optional<String> heapShortfall(int[] phrasings, int dim, long maxHeap) {
+        int largest = Arrays.stream(phrasings).max().orElse(0);
+        long needed = (long) largest * dim * HEAP_BYTES_PER_ELEMENT;
+        if (needed <= maxHeap) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format("--phrasings %d at dim %d needs a heap of about %.1f GB and this JVM has %.1f GB:"
+                + " give it more (deploy/bench.sh --bank-scale runs with -Xmx8g; BENCH_JAVA_OPTS=-Xmx16g raises it)"
+                + " or ask for fewer phrasings", largest, dim, needed / 1e9, maxHeap / 1e9));
+    }
 
     static void run(int[] phrasings, int dim, int questionCount, double modelMicros) {
         if (phrasings.length == 0) {

@@ -57,4 +57,14 @@ class BenchOptionsTest {
         assertThat(o.k).isEqualTo(5);
         assertThat(o.batch).isEqualTo(64);
     }
+
+    @Test
+    void theBankScaleRunRefusesAHeapTooSmallForItsLargestBankBeforeItStarts() {
+        long gb = 1L << 30;
+        assertThat(GraphSearchBench.heapShortfall(new int[] {100_000, 1_000_000}, 512, 2 * gb)).hasValueSatisfying(
+                why -> assertThat(why).contains("--phrasings 1000000", "4.6 GB", "-Xmx8g"));
+        assertThat(GraphSearchBench.heapShortfall(new int[] {100_000, 1_000_000}, 512, 8 * gb)).isEmpty();
+        assertThat(GraphSearchBench.heapShortfall(new int[] {100_000}, 512, 2 * gb)).isEmpty();
+        assertThat(GraphSearchBench.heapShortfall(new int[0], 512, 0)).isEmpty();
+    }
 }
