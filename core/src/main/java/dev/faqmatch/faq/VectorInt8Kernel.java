@@ -15,6 +15,7 @@ final class VectorInt8Kernel implements Int8Kernel {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Byte> BYTES =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(FLOATS.length() * Byte.SIZE));
+    private static final VectorOperators.Conversion<Byte, Float> B2F = VectorOperators.B2F;
 
     @Override
     public float dot(byte[] row, int base, float[] query) {
@@ -25,11 +26,14 @@ final class VectorInt8Kernel implements Int8Kernel {
         FloatVector acc1 = FloatVector.zero(FLOATS);
         int d = 0;
         for (; d + 2 * lanes <= dim; d += 2 * lanes) {
-            acc0 = widen(row, base + d).fma(FloatVector.fromArray(FLOATS, query, d), acc0);
-            acc1 = widen(row, base + d + lanes).fma(FloatVector.fromArray(FLOATS, query, d + lanes), acc1);
+            FloatVector r0 = (FloatVector) ByteVector.fromArray(BYTES, row, base + d).convertShape(B2F, FLOATS, 0);
+            FloatVector r1 = (FloatVector) ByteVector.fromArray(BYTES, row, base + d + lanes).convertShape(B2F, FLOATS, 0);
+            acc0 = r0.fma(FloatVector.fromArray(FLOATS, query, d), acc0);
+            acc1 = r1.fma(FloatVector.fromArray(FLOATS, query, d + lanes), acc1);
         }
         if (d + lanes <= dim) {
-            acc0 = widen(row, base + d).fma(FloatVector.fromArray(FLOATS, query, d), acc0);
+            FloatVector r = (FloatVector) ByteVector.fromArray(BYTES, row, base + d).convertShape(B2F, FLOATS, 0);
+            acc0 = r.fma(FloatVector.fromArray(FLOATS, query, d), acc0);
             d += lanes;
         }
         float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
@@ -55,11 +59,17 @@ final class VectorInt8Kernel implements Int8Kernel {
         FloatVector acc1 = FloatVector.zero(FLOATS);
         int d = 0;
         for (; d + 2 * lanes <= dim; d += 2 * lanes) {
-            acc0 = widen(a, aBase + d).fma(widen(b, bBase + d), acc0);
-            acc1 = widen(a, aBase + d + lanes).fma(widen(b, bBase + d + lanes), acc1);
+            FloatVector a0 = (FloatVector) ByteVector.fromArray(BYTES, a, aBase + d).convertShape(B2F, FLOATS, 0);
+            FloatVector b0 = (FloatVector) ByteVector.fromArray(BYTES, b, bBase + d).convertShape(B2F, FLOATS, 0);
+            FloatVector a1 = (FloatVector) ByteVector.fromArray(BYTES, a, aBase + d + lanes).convertShape(B2F, FLOATS, 0);
+            FloatVector b1 = (FloatVector) ByteVector.fromArray(BYTES, b, bBase + d + lanes).convertShape(B2F, FLOATS, 0);
+            acc0 = a0.fma(b0, acc0);
+            acc1 = a1.fma(b1, acc1);
         }
         if (d + lanes <= dim) {
-            acc0 = widen(a, aBase + d).fma(widen(b, bBase + d), acc0);
+            FloatVector a0 = (FloatVector) ByteVector.fromArray(BYTES, a, aBase + d).convertShape(B2F, FLOATS, 0);
+            FloatVector b0 = (FloatVector) ByteVector.fromArray(BYTES, b, bBase + d).convertShape(B2F, FLOATS, 0);
+            acc0 = a0.fma(b0, acc0);
             d += lanes;
         }
         float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
@@ -67,9 +77,5 @@ final class VectorInt8Kernel implements Int8Kernel {
             s += a[aBase + d] * b[bBase + d];
         }
         return s;
-    }
-
-    private static FloatVector widen(byte[] bytes, int offset) {
-        return (FloatVector) ByteVector.fromArray(BYTES, bytes, offset).convertShape(VectorOperators.B2F, FLOATS, 0);
     }
 }

@@ -72,6 +72,7 @@ final class GraphSearchBench {
             Measured graph = measure(() -> FaqIndex.of(bank.entries(), bank.vectors(), dim, 0), bank, ks);
             double recall = recall(exact.hits, graph.hits);
             print(n, "HNSW, int8", graph, modelMicros, recall);
+            warnIfBoxed("the graph search", graph.searchAllocated);
             double bytesPerRow = (double) graph.buildAllocated / n;
             if (bytesPerRow > FALLBACK_BYTES_PER_ROW) {
                 System.out.printf("WARNING: building the graph allocated %.1f MB per phrasing (a sound build: 10-15 KB): the"
@@ -90,6 +91,7 @@ final class GraphSearchBench {
                     + " embedding of the texts not included), found first by its new phrasing: %s; then %.0f us per"
                     + " question; the graph's rebuild when edits pile up: %.0f s beside the live version%n",
                     edit.texts, edit.seconds * 1e3, edit.visible, edit.micros, graph.buildSeconds);
+            warnIfBoxed("the edited version's search", edit.allocated);
             if (million) {
                 verdict("1,000,000 phrasings: <= 1 GB", graph.bytes <= TARGET_BYTES_1M,
                         String.format("%.0f MB", graph.bytes / 1e6));
@@ -110,8 +112,27 @@ final class GraphSearchBench {
      * ~14 MB (every widened vector a few arrays).
      */
     private static final double FALLBACK_BYTES_PER_ROW = 1e6;
+    /**
+     * Bytes allocated per question above which a graph search boxed the kernel's vectors
+     * ({@link VectorApi}): a sound search allocates ~20 KB (Lucene's queues, the results), a boxed
+     * one ~2.7 MB.
+     */
+    private static final double BOXED_BYTES_PER_QUESTION = 200e3;
+    /**
+     * Rounds of the questions a graph search runs before it is timed: the JIT recompiles Lucene's
+     * walk for a while (a filtered walk after an edit anew), ~1 s at 1,000,000 phrasings.
+     */
+    private static final int WARM_UP_ROUNDS = 20;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private static void warnIfBoxed(String search, double bytesPerQuestion) {
+        if (bytesPerQuestion > BOXED_BYTES_PER_QUESTION) {
+            System.out.printf("WARNING: %s allocated %.0f KB per question (a sound one: ~20 KB): the JIT boxed the"
+                    + " kernel's vectors (see VectorApi), and its time above is not the kernel's%n", search,
+                    bytesPerQuestion / 1e3);
+        }
+    }
 
     private static final class Measured {
         FaqIndex index;
@@ -119,6 +140,8 @@ final class GraphSearchBench {
         /** Bytes the building thread allocated (graphs are built on it). */
         long buildAllocated;
         double micros;
+        /** Bytes the searching thread allocated per question (graph searches run on it). */
+        double searchAllocated;
         long bytes;
         List<BankHits> hits;
     }
@@ -131,17 +154,22 @@ final class GraphSearchBench {
         m.buildSeconds = (System.nanoTime() - t0) / 1e9;
         m.buildAllocated = THREADS.getCurrentThreadAllocatedBytes() - allocated;
         m.bytes = m.index.matrixBytes();
-        m.hits = m.index.search(bank.questions(), ks); // warm-up
+        m.hits = m.index.search(bank.questions(), ks);
+        for (int warm = 1; m.index.approximate() && warm < WARM_UP_ROUNDS; warm++) {
+            m.index.search(bank.questions(), ks);
+        }
         int reps = m.index.approximate() ? 5 : 2;
+        long searchAllocated = THREADS.getCurrentThreadAllocatedBytes();
         long t1 = System.nanoTime();
         for (int r = 0; r < reps; r++) {
             m.index.search(bank.questions(), ks);
         }
         m.micros = (System.nanoTime() - t1) / 1e3 / ((double) reps * bank.questions().length);
+        m.searchAllocated = (THREADS.getCurrentThreadAllocatedBytes() - searchAllocated) / ((double) reps * bank.questions().length);
         return m;
     }
 
-    private record Edit(int texts, double seconds, boolean visible, double micros) {}
+    private record Edit(int texts, double seconds, boolean visible, double micros, double allocated) {}
 
     /**
      * Edits the bank's first entry as a live update does ({@link FaqIndex#build(List, java.util.function.Function,
@@ -167,16 +195,18 @@ final class GraphSearchBench {
         boolean visible = first.entry().equals(edited) && first.matchedText().equals(edited.question());
         int[] ks = new int[bank.questions().length];
         Arrays.fill(ks, RECALL_K);
-        for (int warm = 0; warm < 3; warm++) { // a filtered graph search is new code to the JIT
+        for (int warm = 0; warm < WARM_UP_ROUNDS; warm++) { // a filtered graph search is new code to the JIT
             next.search(bank.questions(), ks);
         }
+        long allocated = THREADS.getCurrentThreadAllocatedBytes();
         long t1 = System.nanoTime();
         int reps = 5;
         for (int r = 0; r < reps; r++) {
             next.search(bank.questions(), ks);
         }
-        double micros = (System.nanoTime() - t1) / 1e3 / ((double) reps * bank.questions().length);
-        return new Edit(texts.size(), seconds, visible, micros);
+        double questions = (double) reps * bank.questions().length;
+        double micros = (System.nanoTime() - t1) / 1e3 / questions;
+        return new Edit(texts.size(), seconds, visible, micros, (THREADS.getCurrentThreadAllocatedBytes() - allocated) / questions);
     }
 
     /** The share of the exact top-k entries that the graph search also returns. */
