@@ -46,7 +46,7 @@ heap=-Xmx2g
 args=()
 for arg in "$@"; do
   # The bank-scale run holds a 1,000,000-phrasing bank as float vectors, float rows and int8 rows
-  # with its graph at once (~5 GB); it checks its heap before it starts.
+  # with its graph at once (~4.6 GB); it checks its heap before it starts.
   if [[ "$arg" == --bank-scale ]]; then main=dev.faqmatch.bench.BankScaleBench; heap=-Xmx8g; fi
   if [[ "$arg" == --python-peer ]]; then
     arg="--python-peer=$(kafka_python_env target/peer-venv peer "${PEER_PYTHON:-}")"

@@ -47,7 +47,7 @@ public final class BankScaleBench {
 
         @Option(names = "--phrasings", paramLabel = "N", split = ",",
                 description = "Bank sizes in phrasings of the exact vs graph comparison, 0 for none (default: 100000,1000000;"
-                        + " 1,000,000 needs a heap of about 5 GB: deploy/bench.sh gives it 8).")
+                        + " 1,000,000 needs a heap of about 4.6 GB: deploy/bench.sh gives it 8).")
         List<Integer> phrasings = List.of(100_000, 1_000_000);
 
         @Override
