@@ -98,6 +98,7 @@ public final class Calibrate {
             embedders.forEach(Embedder::close);
         }
         out.printf(Locale.ROOT, "Model %s.%n", model.spec().name());
+        PrecisionTarget target = options.target();
         List<SetResult> results = new ArrayList<>();
         for (int i = 0; i < banks.size(); i++) {
             LabelledSet set = options.sets().get(i);
@@ -117,10 +118,9 @@ public final class Calibrate {
             out.printf(Locale.ROOT, "First entry right (recall@1) for %d of %d answerable questions (%.1f%%).%n", right,
                     answerable, percent(right, answerable));
             out.println("With the thresholds given (" + describe(options.given()) + "):");
-            out.println("  " + summary(RoutingSweep.evaluate(outcomes, options.given()), options.target()));
+            out.println("  " + summary(RoutingSweep.evaluate(outcomes, options.given()), target));
         }
         out.println();
-        PrecisionTarget target = options.target();
         List<List<RoutingSweep.Point>> grids = results.stream().map(SetResult::grid).toList();
         int bestIndex = RoutingSweep.bestForAll(grids, target);
         if (results.size() == 1) {
@@ -257,7 +257,7 @@ public final class Calibrate {
     }
 
     static String summary(RoutingSweep.Point p, PrecisionTarget target) {
-        String atLeast = p.answered() == 0 || target.confidence() == 0.5 ? ""
+        String atLeast = p.answered() == 0 || target.asMeasured() ? ""
                 : String.format(Locale.ROOT, "; at least %.1f%% at %.0f%% confidence", 100 * target.lowerBound(p),
                         100 * target.confidence());
         return String.format(Locale.ROOT, "answer precision %s (%d right of %d answered%s), coverage %.1f%% of %d answerable;"
@@ -275,7 +275,7 @@ public final class Calibrate {
 
     /** "95% precision at 95% confidence", or "95% precision" where the measured precision is taken as it is. */
     static String describe(PrecisionTarget t) {
-        return t.confidence() == 0.5 ? String.format(Locale.ROOT, "%.0f%% precision", 100 * t.precision())
+        return t.asMeasured() ? String.format(Locale.ROOT, "%.0f%% precision", 100 * t.precision())
                 : String.format(Locale.ROOT, "%.0f%% precision at %.0f%% confidence", 100 * t.precision(),
                         100 * t.confidence());
     }

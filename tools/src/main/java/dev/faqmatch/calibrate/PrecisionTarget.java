@@ -17,19 +17,26 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  */
 public record PrecisionTarget(double precision, double confidence) {
     private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
+    /** The confidence at which the lower end is the measured precision itself. */
+    private static final double AS_MEASURED = 0.5;
 
     public PrecisionTarget {
         if (!(precision > 0 && precision <= 1)) {
             throw new IllegalArgumentException("the target precision must be in (0, 1], got " + precision);
         }
-        if (!(confidence >= 0.5 && confidence < 1)) {
+        if (!(confidence >= AS_MEASURED && confidence < 1)) {
             throw new IllegalArgumentException("the confidence must be in [0.5, 1), got " + confidence);
         }
     }
 
     /** The precision as measured, with no allowance for the questions being a sample. */
     public static PrecisionTarget measured(double precision) {
-        return new PrecisionTarget(precision, 0.5);
+        return new PrecisionTarget(precision, AS_MEASURED);
+    }
+
+    /** Whether the measured precision is taken as it is (confidence 0.5): no lower bound to tell apart. */
+    public boolean asMeasured() {
+        return confidence == AS_MEASURED;
     }
 
     /**
@@ -41,10 +48,10 @@ public record PrecisionTarget(double precision, double confidence) {
             return Double.NaN;
         }
         double p = (double) right / answered;
-        double z = NORMAL.inverseCumulativeProbability(confidence);
-        if (z == 0) {
+        if (asMeasured()) {
             return p;
         }
+        double z = NORMAL.inverseCumulativeProbability(confidence);
         double n = answered;
         double centre = p + z * z / (2 * n);
         double spread = z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n));
