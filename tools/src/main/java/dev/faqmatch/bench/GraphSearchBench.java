@@ -72,26 +72,26 @@ final class GraphSearchBench {
             Measured graph = measure(() -> FaqIndex.of(bank.entries(), bank.vectors(), dim, 0), bank, ks);
             double recall = recall(exact.hits, graph.hits);
             print(n, "HNSW, int8", graph, modelMicros, recall);
-            warnIfBoxed("the graph search", graph.searchAllocated);
+            warnIfBoxed("the graph search", graph.search);
             double bytesPerRow = (double) graph.buildAllocated / n;
             if (bytesPerRow > FALLBACK_BYTES_PER_ROW) {
                 System.out.printf("WARNING: building the graph allocated %.1f MB per phrasing (a sound build: 10-15 KB): the"
                         + " JIT ran the Vector API's Java code instead of its instructions (VectorInt8Kernel says when),"
                         + " and the build time above is not the kernel's%n", bytesPerRow / 1e6);
             }
-            double ratio = graph.micros / modelMicros;
+            double ratio = graph.search.micros() / modelMicros;
             boolean million = n >= 1_000_000;
             double target = million ? TARGET_RATIO_1M : TARGET_RATIO_100K;
             verdict(String.format("%,d phrasings: search <= %.2fx the model", n, target), ratio <= target,
                     String.format("%.2fx", ratio));
             verdict(String.format("%,d phrasings: recall@%d >= %.2f", n, RECALL_K, TARGET_RECALL), recall >= TARGET_RECALL,
                     String.format("%.4f", recall));
-            Edit edit = edit(graph.index, bank);
+            Edit edit = edit(graph.index, bank, ks);
             System.out.printf("An edit of one entry (%d new texts): %.0f ms to a searchable version (the model's"
                     + " embedding of the texts not included), found first by its new phrasing: %s; then %.0f us per"
                     + " question; the graph's rebuild when edits pile up: %.0f s beside the live version%n",
-                    edit.texts, edit.seconds * 1e3, edit.visible, edit.micros, graph.buildSeconds);
-            warnIfBoxed("the edited version's search", edit.allocated);
+                    edit.texts, edit.seconds * 1e3, edit.visible, edit.search.micros(), graph.buildSeconds);
+            warnIfBoxed("the edited version's search", edit.search);
             if (million) {
                 verdict("1,000,000 phrasings: <= 1 GB", graph.bytes <= TARGET_BYTES_1M,
                         String.format("%.0f MB", graph.bytes / 1e6));
@@ -126,11 +126,11 @@ final class GraphSearchBench {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    private static void warnIfBoxed(String search, double bytesPerQuestion) {
-        if (bytesPerQuestion > BOXED_BYTES_PER_QUESTION) {
+    private static void warnIfBoxed(String search, SearchCost cost) {
+        if (cost.allocated() > BOXED_BYTES_PER_QUESTION) {
             System.out.printf("WARNING: %s allocated %.0f KB per question (a sound one: ~20 KB): the JIT boxed the"
                     + " kernel's vectors (see VectorApi), and its time above is not the kernel's%n", search,
-                    bytesPerQuestion / 1e3);
+                    cost.allocated() / 1e3);
         }
     }
 
@@ -139,9 +139,7 @@ final class GraphSearchBench {
         double buildSeconds;
         /** Bytes the building thread allocated (graphs are built on it). */
         long buildAllocated;
-        double micros;
-        /** Bytes the searching thread allocated per question (graph searches run on it). */
-        double searchAllocated;
+        SearchCost search;
         long bytes;
         List<BankHits> hits;
     }
@@ -154,22 +152,30 @@ final class GraphSearchBench {
         m.buildSeconds = (System.nanoTime() - t0) / 1e9;
         m.buildAllocated = THREADS.getCurrentThreadAllocatedBytes() - allocated;
         m.bytes = m.index.matrixBytes();
-        m.hits = m.index.search(bank.questions(), ks);
-        for (int warm = 1; m.index.approximate() && warm < WARM_UP_ROUNDS; warm++) {
-            m.index.search(bank.questions(), ks);
-        }
-        int reps = m.index.approximate() ? 5 : 2;
-        long searchAllocated = THREADS.getCurrentThreadAllocatedBytes();
-        long t1 = System.nanoTime();
-        for (int r = 0; r < reps; r++) {
-            m.index.search(bank.questions(), ks);
-        }
-        m.micros = (System.nanoTime() - t1) / 1e3 / ((double) reps * bank.questions().length);
-        m.searchAllocated = (THREADS.getCurrentThreadAllocatedBytes() - searchAllocated) / ((double) reps * bank.questions().length);
+        m.hits = m.index.search(bank.questions(), ks); // the first warm-up round
+        boolean graph = m.index.approximate();
+        m.search = searchCost(m.index, bank.questions(), ks, graph ? WARM_UP_ROUNDS - 1 : 0, graph ? 5 : 2);
         return m;
     }
 
-    private record Edit(int texts, double seconds, boolean visible, double micros, double allocated) {}
+    /** Per question: microseconds, and bytes the searching thread allocated (a graph search runs on the caller's). */
+    private record SearchCost(double micros, double allocated) {}
+
+    /** {@link SearchCost} over {@code reps} rounds of the questions, after {@code warmUp} untimed ones. */
+    private static SearchCost searchCost(FaqIndex index, float[][] questions, int[] ks, int warmUp, int reps) {
+        for (int r = 0; r < warmUp; r++) {
+            index.search(questions, ks);
+        }
+        long allocated = THREADS.getCurrentThreadAllocatedBytes();
+        long t0 = System.nanoTime();
+        for (int r = 0; r < reps; r++) {
+            index.search(questions, ks);
+        }
+        double n = (double) reps * questions.length;
+        return new SearchCost((System.nanoTime() - t0) / 1e3 / n, (THREADS.getCurrentThreadAllocatedBytes() - allocated) / n);
+    }
+
+    private record Edit(int texts, double seconds, boolean visible, SearchCost search) {}
 
     /**
      * Edits the bank's first entry as a live update does ({@link FaqIndex#build(List, java.util.function.Function,
@@ -177,7 +183,7 @@ final class GraphSearchBench {
      * question's vector; times it, checks that question now finds the entry by its new question,
      * and times the searches of the edited version.
      */
-    private static Edit edit(FaqIndex live, ClusteredBank bank) {
+    private static Edit edit(FaqIndex live, ClusteredBank bank, int[] ks) {
         FaqEntry old = bank.entries().get(0);
         FaqEntry edited = new FaqEntry(old.id(), "edited " + old.question(), old.answer(), old.tags(),
                 old.similar().stream().map(t -> "edited " + t).toList(), List.of(), old.kind());
@@ -193,20 +199,8 @@ final class GraphSearchBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         ScoredFaq first = next.search(bank.questions()[0], 1).matches().get(0);
         boolean visible = first.entry().equals(edited) && first.matchedText().equals(edited.question());
-        int[] ks = new int[bank.questions().length];
-        Arrays.fill(ks, RECALL_K);
-        for (int warm = 0; warm < WARM_UP_ROUNDS; warm++) { // a filtered graph search is new code to the JIT
-            next.search(bank.questions(), ks);
-        }
-        long allocated = THREADS.getCurrentThreadAllocatedBytes();
-        long t1 = System.nanoTime();
-        int reps = 5;
-        for (int r = 0; r < reps; r++) {
-            next.search(bank.questions(), ks);
-        }
-        double questions = (double) reps * bank.questions().length;
-        double micros = (System.nanoTime() - t1) / 1e3 / questions;
-        return new Edit(texts.size(), seconds, visible, micros, (THREADS.getCurrentThreadAllocatedBytes() - allocated) / questions);
+        // A filtered graph search is new code to the JIT: a full warm-up again.
+        return new Edit(texts.size(), seconds, visible, searchCost(next, bank.questions(), ks, WARM_UP_ROUNDS, 5));
     }
 
     /** The share of the exact top-k entries that the graph search also returns. */
@@ -228,7 +222,7 @@ final class GraphSearchBench {
 
     private static void print(int n, String search, Measured m, double modelMicros, double recall) {
         System.out.printf("| %,d | %s | %.0f | %.1f | %.0f | %.2f | %s |%n", n, search, m.bytes / 1e6, m.buildSeconds,
-                m.micros, m.micros / modelMicros, Double.isNaN(recall) ? "(truth)" : String.format("%.4f", recall));
+                m.search.micros(), m.search.micros() / modelMicros, Double.isNaN(recall) ? "(truth)" : String.format("%.4f", recall));
     }
 
     private static void verdict(String target, boolean met, String measured) {
