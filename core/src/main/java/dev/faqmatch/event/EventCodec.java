@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -47,11 +46,6 @@ public final class EventCodec {
 
     public static <T> T fromJson(byte[] json, Class<T> type) throws IOException {
         return MAPPER.readValue(json, type);
-    }
-
-    /** Parses JSON strictly: duplicate keys and trailing data are errors. */
-    static JsonNode readTree(String json) throws IOException {
-        return MAPPER.readTree(json);
     }
 
     /** The text, or null when the bytes are not valid UTF-8. */

@@ -1,8 +1,8 @@
 package dev.faqmatch.event;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faqmatch.event.InvalidQuestionException.Reason;
+import dev.faqmatch.io.StrictJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -37,10 +37,9 @@ public final class QuestionParser {
         }
         JsonNode root;
         try {
-            root = EventCodec.readTree(json);
+            root = StrictJson.read(json);
         } catch (IOException e) {
-            String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            throw new InvalidQuestionException(Reason.INVALID_JSON, "not valid JSON: " + detail);
+            throw new InvalidQuestionException(Reason.INVALID_JSON, "not valid JSON: " + StrictJson.describe(e));
         }
         if (root == null || !root.isObject()) {
             throw new InvalidQuestionException(Reason.NOT_AN_OBJECT,

@@ -1,8 +1,8 @@
 package dev.faqmatch.faq;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faqmatch.io.Locations;
+import dev.faqmatch.io.StrictJson;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -21,9 +21,6 @@ import java.util.Map;
  * number, so that a job never starts with half a bank.
  */
 public final class FaqBankReader {
-    /** Prefix of a bank shipped inside the jar, e.g. the sample bank. */
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private FaqBankReader() {}
 
     /** Reads {@code classpath:path/in/jar} or a file path. */
@@ -82,9 +79,9 @@ public final class FaqBankReader {
     private static FaqEntry parse(String line, String where) {
         JsonNode node;
         try {
-            node = MAPPER.readTree(line);
+            node = StrictJson.read(line);
         } catch (IOException e) {
-            throw new FaqBankException(where + ": not valid JSON (" + e.getMessage() + ")");
+            throw new FaqBankException(where + ": not valid JSON (" + StrictJson.describe(e) + ")");
         }
         try {
             return FaqEntryJson.read(node);

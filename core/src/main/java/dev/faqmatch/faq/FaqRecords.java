@@ -1,7 +1,5 @@
 package dev.faqmatch.faq;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +7,7 @@ import dev.faqmatch.event.InvalidQuestionException.Reason;
 import dev.faqmatch.event.InvalidQuestionException;
 import dev.faqmatch.event.QuestionParser;
 import dev.faqmatch.event.RawRecord;
+import dev.faqmatch.io.StrictJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -24,9 +23,7 @@ public final class FaqRecords {
     /** Tenant names: they appear in keys, metric names and settings ({@code match.tenant.<name>.*}). */
     public static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private FaqRecords() {}
 
@@ -62,9 +59,9 @@ public final class FaqRecords {
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(json);
+            root = StrictJson.read(json);
         } catch (IOException e) {
-            throw invalid("not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw invalid("not valid JSON: " + StrictJson.describe(e));
         }
         if (root == null || !root.isObject()) {
             throw invalid("expected a JSON object with schema, tenant, id, question and answer (or a null value to delete)");

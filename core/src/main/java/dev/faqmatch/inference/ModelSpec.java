@@ -2,6 +2,7 @@ package dev.faqmatch.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faqmatch.io.StrictJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -55,9 +56,9 @@ public record ModelSpec(
     public static ModelSpec read(InputStream json, String where) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(json);
+            root = StrictJson.read(json);
         } catch (IOException e) {
-            throw new ModelException(where + " is not valid JSON: " + e.getMessage());
+            throw new ModelException(where + " is not valid JSON: " + StrictJson.describe(e));
         }
         if (root == null || !root.isObject()) {
             throw new ModelException(where + " must hold a JSON object");

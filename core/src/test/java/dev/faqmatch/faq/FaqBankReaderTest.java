@@ -99,7 +99,25 @@ class FaqBankReaderTest {
         assertThatThrownBy(() -> read(bank))
                 .isInstanceOf(FaqBankException.class)
                 .hasMessageContaining("bank.jsonl line 4")
-                .hasMessageContaining("not valid JSON");
+                .hasMessageContaining("not valid JSON")
+                // Jackson's own location ("[Source: ...; line: 1, column: 42]") would contradict "line 4"
+                .hasMessageNotContaining("Source")
+                .hasMessageNotContaining("line: 1");
+    }
+
+    @Test
+    void duplicateKeyRejectedAsOnTheFaqTopic() {
+        // Last-one-wins would make a bank file line mean something the same record on the FAQ topic is rejected for.
+        assertThatThrownBy(() -> read("{\"id\":\"f1\",\"question\":\"q1\",\"answer\":\"a\",\"question\":\"q2\"}"))
+                .isInstanceOf(FaqBankException.class)
+                .hasMessageContaining("bank.jsonl line 1: not valid JSON (Duplicate field 'question')");
+    }
+
+    @Test
+    void dataAfterTheObjectRejected() {
+        assertThatThrownBy(() -> read("{\"id\":\"f1\",\"question\":\"q1\",\"answer\":\"a\"} {\"id\":\"f2\"}"))
+                .isInstanceOf(FaqBankException.class)
+                .hasMessageContaining("bank.jsonl line 1: not valid JSON");
     }
 
     @Test

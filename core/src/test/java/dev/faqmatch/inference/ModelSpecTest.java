@@ -121,6 +121,14 @@ class ModelSpecTest {
     }
 
     @Test
+    void duplicateFieldRejected() {
+        // which of two poolings was meant is for the model's owner to say, not for the parser to guess
+        assertThatThrownBy(() -> read("{\"name\": \"m\", \"pooling\": \"mean\", \"dim\": 8, \"pooling\": \"cls\"}"))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("not valid JSON: Duplicate field 'pooling'");
+    }
+
+    @Test
     void jsonArrayRejected() {
         assertThatThrownBy(() -> read("[1, 2]"))
                 .isInstanceOf(ModelException.class).hasMessageContaining("JSON object");

@@ -1,7 +1,7 @@
 package dev.faqmatch.calibrate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faqmatch.io.StrictJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +24,6 @@ public final class LabelledQuestions {
             return expected != null;
         }
     }
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private LabelledQuestions() {}
 
@@ -54,9 +52,9 @@ public final class LabelledQuestions {
                 String where = file + " line " + number + ": ";
                 JsonNode node;
                 try {
-                    node = MAPPER.readTree(trimmed);
+                    node = StrictJson.read(trimmed);
                 } catch (IOException e) {
-                    throw new IllegalArgumentException(where + "not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                    throw new IllegalArgumentException(where + "not valid JSON (" + StrictJson.describe(e) + ")");
                 }
                 if (node == null || !node.isObject()) {
                     throw new IllegalArgumentException(where + "expected {\"id\", \"text\", \"expected_faq_id\"}");

@@ -1,7 +1,7 @@
 package dev.faqmatch.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faqmatch.io.StrictJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +23,6 @@ import java.util.List;
  * raw texts, and the tokenizer decides what whitespace means.
  */
 public final class PairFile {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** One labelled pair; {@code label} is 0/1 for paraphrase sets, a grade (0..5) for STS-B. */
     public record Pair(String text1, String text2, double label) {}
@@ -87,9 +86,9 @@ public final class PairFile {
     static Pair parseJson(String line, String at) {
         JsonNode node;
         try {
-            node = MAPPER.readTree(line);
+            node = StrictJson.read(line);
         } catch (IOException e) {
-            throw new PairFileException(at + ": not valid JSON (" + firstLine(e.getMessage()) + ")");
+            throw new PairFileException(at + ": not valid JSON (" + StrictJson.describe(e) + ")");
         }
         if (node == null || !node.isObject()) {
             throw new PairFileException(at + ": expected a JSON object with sentence1, sentence2 and label");
@@ -127,13 +126,5 @@ public final class PairFile {
             // reported below
         }
         throw new PairFileException(at + ": label '" + value + "' is not a number (expected 0/1 or a similarity grade)");
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no message";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }

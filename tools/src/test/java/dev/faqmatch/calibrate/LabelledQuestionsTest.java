@@ -61,7 +61,10 @@ class LabelledQuestionsTest {
                 .hasMessageContaining("line 1: 'text' must be a non-empty string");
         assertThatThrownBy(() -> LabelledQuestions.read(file("{\"id\":\"q\",\"text\":\"t\"}\n{\"id\":\"q\",\"text\":\"u\"}"),
                 Set.of())).hasMessageContaining("line 2: duplicate id 'q'");
-        assertThatThrownBy(() -> LabelledQuestions.read(file("{oops"), Set.of())).hasMessageContaining("line 1: not valid JSON");
+        assertThatThrownBy(() -> LabelledQuestions.read(file("{oops"), Set.of())).hasMessageContaining("line 1: not valid JSON")
+                .hasMessageNotContaining("Source"); // the file and line replace Jackson's location
+        assertThatThrownBy(() -> LabelledQuestions.read(file("{\"id\":\"q\",\"text\":\"t\",\"text\":\"u\"}"), Set.of()))
+                .hasMessageContaining("line 1: not valid JSON (Duplicate field 'text')");
         assertThatThrownBy(() -> LabelledQuestions.read(file("\n"), Set.of())).hasMessageContaining("has no questions");
         assertThatThrownBy(() -> LabelledQuestions.read(dir.resolve("none.jsonl"), Set.of()))
                 .hasMessageContaining("does not exist");
