@@ -1,6 +1,7 @@
 """The job's FAQ bank (JSON lines: id, question, answer, similar, not_similar, kind) embedded once
 and searched as the job's FaqIndex searches it, in its simplest form: cosine over every phrasing
-(standard and similar questions), collapsed to one score per entry (its best phrasing), top k,
+(standard and similar questions), collapsed to one score per entry (its best phrasing moved a
+fifth of the way towards its second best, as FaqIndex.SECOND_PHRASING_WEIGHT), top k,
 ties in the bank's order; and routed by the job's thresholds (match.min-score, clarify-score,
 clarify-margin).
 
@@ -22,6 +23,7 @@ import numpy as np
 from .errors import InputError
 
 OUT_OF_SCOPE = "out_of_scope"
+SECOND_PHRASING_WEIGHT = np.float32(0.2)
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,9 @@ class Match:
 class Thresholds:
     """The job's Thresholds, with its defaults."""
 
-    min_score: float = 0.86
+    min_score: float = 0.89
     clarify_score: float = 0.76
-    clarify_margin: float = 0.06
+    clarify_margin: float = 0.04
 
     def matched(self, best: float) -> bool:
         return not math.isnan(best) and best >= self.min_score
@@ -101,7 +103,20 @@ class FaqBank:
     def search(self, queries: np.ndarray, k: int) -> list[list[Match]]:
         """Per query, the k best entries, best first."""
         by_row = unit_rows(queries) @ self.matrix.T
-        by_entry = np.maximum.reduceat(by_row, self.entry_starts, axis=1)
+        by_entry = entry_scores(by_row, self.entry_starts)
         # stable: equal scores keep the bank's order, as in the job
         best = np.argsort(-by_entry, axis=1, kind="stable")[:, :k]
         return [[Match(self.entries[e], float(scores[e])) for e in order] for order, scores in zip(best, by_entry)]
+
+
+def entry_scores(by_row: np.ndarray, entry_starts: np.ndarray) -> np.ndarray:
+    """Per query and entry: best + 0.2 * (second best - best) over the entry's phrasings (columns
+    entry_starts[e] up to the next start); an entry with one phrasing scores its cosine."""
+    best = np.maximum.reduceat(by_row, entry_starts, axis=1)
+    lengths = np.diff(np.append(entry_starts, by_row.shape[1]))
+    is_best = by_row >= np.repeat(best, lengths, axis=1)
+    # two phrasings tied for best: the second best is the best
+    tied = np.add.reduceat(is_best, entry_starts, axis=1) > 1
+    second = np.maximum.reduceat(np.where(is_best, -np.inf, by_row), entry_starts, axis=1)
+    second = np.where(tied, best, second).astype(np.float32)
+    return np.where(np.isfinite(second), best + SECOND_PHRASING_WEIGHT * (second - best), best).astype(np.float32)

@@ -128,14 +128,14 @@ public final class MatcherConfig {
     public static final Setting<Integer> TOP_K = declare(Setting.integer("match.top-k", 3, 1, QuestionParser.MAX_TOP_K,
             "Matches per event (a question may ask for fewer or more with top_k, up to " + QuestionParser.MAX_TOP_K
                     + ")."));
-    public static final Setting<Double> MIN_SCORE = declare(Setting.decimal("match.min-score", 0.86, -1.0, 1.0,
-            "Cosine similarity the best match needs for \"matched\": true (and route answer). The default is"
+    public static final Setting<Double> MIN_SCORE = declare(Setting.decimal("match.min-score", 0.89, -1.0, 1.0,
+            "Score (from cosines, README \"Events\") the best match needs for \"matched\": true (and route answer). The default is"
                     + " calibrated for the bundled model (docs/ACCURACY.md); calibrate your own with deploy/calibrate.sh."
                     + " Per tenant: match.tenant.<name>.min-score."));
     public static final Setting<Double> CLARIFY_SCORE = declare(Setting.decimal("match.clarify-score", 0.76, -1.0, 1.0,
-            "Best-match cosine below which a question is routed to a person (route human); from it up to an answer,"
+            "Best-match score below which a question is routed to a person (route human); from it up to an answer,"
                     + " route clarify. At most match.min-score. Per tenant: match.tenant.<name>.clarify-score."));
-    public static final Setting<Double> CLARIFY_MARGIN = declare(Setting.decimal("match.clarify-margin", 0.06, 0.0, 2.0,
+    public static final Setting<Double> CLARIFY_MARGIN = declare(Setting.decimal("match.clarify-margin", 0.04, 0.0, 2.0,
             "How far the best match must be ahead of the second-best for route answer; closer, route clarify."
                     + " Per tenant: match.tenant.<name>.clarify-margin."));
     public static final Setting<String> FALLBACK_TENANT = declare(Setting.of("match.fallback-tenant", "",

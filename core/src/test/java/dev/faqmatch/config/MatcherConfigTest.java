@@ -31,7 +31,7 @@ class MatcherConfigTest {
         assertThat(c.get(MatcherConfig.ASYNC_TIMEOUT)).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.asyncCapacity()).isEqualTo(256);
         assertThat(c.get(MatcherConfig.TOP_K)).isEqualTo(3);
-        assertThat(c.get(MatcherConfig.MIN_SCORE)).isEqualTo(0.86);
+        assertThat(c.get(MatcherConfig.MIN_SCORE)).isEqualTo(0.89);
         assertThat(c.get(MatcherConfig.EMBEDDING_OUTPUT)).isEqualTo(EmbeddingFormat.JSON);
         assertThat(c.get(MatcherConfig.MAX_TEXT_BYTES)).isEqualTo(65_536);
         assertThat(c.kafkaClientProperties()).isEmpty();

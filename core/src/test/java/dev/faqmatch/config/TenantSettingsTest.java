@@ -11,7 +11,7 @@ class TenantSettingsTest {
     @Test
     void aTenantsThresholdsOverrideTheJobWideOnesAndTheRestComeFromThem() {
         MatcherConfig c = MatcherConfig.fromMap(Map.of("match.min-score", "0.6", "match.clarify-score", "0.45",
-                "match.tenant.cards.min-score", "0.7", "match.tenant.loans.clarify-margin", "0.1",
+                "match.clarify-margin", "0.06", "match.tenant.cards.min-score", "0.7", "match.tenant.loans.clarify-margin", "0.1",
                 "match.tenant.wealth.min-score", "0.3"));
         assertThat(c.thresholds("cards")).isEqualTo(new Thresholds(0.7, 0.45, 0.06));
         assertThat(c.thresholds("loans")).isEqualTo(new Thresholds(0.6, 0.45, 0.1));
@@ -29,15 +29,15 @@ class TenantSettingsTest {
                 .hasMessage("Invalid value '2' for setting 'match.tenant.cards.min-score': expected a number from -1.0 to 1.0.");
         assertThatThrownBy(() -> MatcherConfig.fromMap(Map.of("match.tenant.cards.clarify-score", "0.9")))
                 .hasMessageContaining("'match.tenant.cards.clarify-score'").hasMessageContaining("must not exceed");
-        assertThatThrownBy(() -> MatcherConfig.fromMap(Map.of("match.clarify-score", "0.9")))
-                .hasMessageContaining("'match.clarify-score'").hasMessageContaining("match.min-score (0.86)");
+        assertThatThrownBy(() -> MatcherConfig.fromMap(Map.of("match.min-score", "0.8", "match.clarify-score", "0.9")))
+                .hasMessageContaining("'match.clarify-score'").hasMessageContaining("match.min-score (0.8)");
         assertThatThrownBy(() -> MatcherConfig.fromMap(Map.of("match.fallback-tenant", "a/b")))
                 .hasMessageContaining("'match.fallback-tenant'");
     }
 
     @Test
     void anUnsetClarifyScoreFollowsALowMinScore() {
-        assertThat(MatcherConfig.fromMap(Map.of("match.min-score", "0.2")).thresholds("any"))
+        assertThat(MatcherConfig.fromMap(Map.of("match.min-score", "0.2", "match.clarify-margin", "0.06")).thresholds("any"))
                 .isEqualTo(new Thresholds(0.2, 0.2, 0.06));
     }
 

@@ -29,19 +29,47 @@ class FaqIndexVariantsTest {
         return new FaqEntry(id, question, "answer " + id, List.of(), similar, notSimilar, FaqEntry.Kind.FAQ);
     }
 
+    /** The collapse rule: best + 0.2 x (second best - best). */
+    private static double score(double bestDegrees, double secondDegrees) {
+        double best = Math.cos(Math.toRadians(bestDegrees));
+        return best + 0.2 * (Math.cos(Math.toRadians(secondDegrees)) - best);
+    }
+
     @Test
-    void anEntryScoresItsClosestPhrasingAndNeverCompetesWithItself() {
-        FaqIndex index = index(Map.of("a", 0.0, "a1", 40.0, "a2", 42.0, "b", 60.0),
+    void anEntryScoresItsClosestTwoPhrasingsAndNeverCompetesWithItself() {
+        FaqIndex index = index(Map.of("a", 0.0, "a1", 40.0, "a2", 44.0, "b", 60.0),
                 faq("A", "a", List.of("a1", "a2"), List.of()), faq("B", "b", List.of(), List.of()));
         BankHits hits = index.search(at(41), 3);
         assertThat(hits.matches()).extracting(s -> s.entry().id()).containsExactly("A", "B");
-        assertThat(hits.matches().get(0).matchedText()).isEqualTo("a2");
-        assertThat(hits.matches().get(0).score()).isCloseTo((float) Math.cos(Math.toRadians(1)), within(1e-6f));
-        assertThat(hits.second()).as("the runner-up is the other entry, not A's other phrasing")
+        assertThat(hits.matches().get(0).matchedText()).as("the closest phrasing").isEqualTo("a1");
+        assertThat(hits.matches().get(0).score()).isCloseTo((float) score(1, 3), within(1e-6f));
+        assertThat(hits.second()).as("the runner-up is the other entry, not A's other phrasing; one phrasing: its cosine")
                 .isCloseTo(Math.cos(Math.toRadians(19)), within(1e-6));
         assertThat(index.size()).isEqualTo(2);
         assertThat(index.rows()).isEqualTo(4);
         assertThat(index.phrasings()).isEqualTo(4);
+    }
+
+    @Test
+    void twoClosePhrasingsOutrankOneSlightlyCloserPhrasingWhoseEntryHasNoOtherNearby() {
+        FaqIndex index = index(Map.of("a", 10.0, "a1", 12.0, "b", 9.5, "b1", 90.0),
+                faq("A", "a", List.of("a1"), List.of()), faq("B", "b", List.of("b1"), List.of()));
+        BankHits hits = index.search(at(0), 2);
+        assertThat(hits.matches()).extracting(s -> s.entry().id()).containsExactly("A", "B");
+        assertThat(hits.matches().get(0).score()).isCloseTo((float) score(10, 12), within(1e-6f));
+        assertThat(hits.matches().get(1).matchedText()).isEqualTo("b");
+        assertThat(hits.matches().get(1).score()).isCloseTo((float) score(9.5, 90), within(1e-6f));
+    }
+
+    @Test
+    void aCounterExampleIsWeighedAgainstTheClosestPhrasingNotTheEntrysScore() {
+        // A's score at 12 degrees is ~0.92, below its counter-example's cosine (~0.97), but its
+        // closest phrasing (~0.98) is closer than the counter-example: A stays.
+        FaqIndex index = index(Map.of("a", 0.0, "a1", 60.0, "not a", 25.0),
+                faq("A", "a", List.of("a1"), List.of("not a")));
+        BankHits hits = index.search(at(12), 1);
+        assertThat(hits.matches()).extracting(s -> s.entry().id()).containsExactly("A");
+        assertThat(hits.matches().get(0).score()).isLessThan((float) Math.cos(Math.toRadians(13)));
     }
 
     @Test

@@ -1,11 +1,13 @@
 package dev.faqmatch.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.faq.FaqIndex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +87,20 @@ class DeployFilesTest {
         assertThat(line.group(1)).isEqualTo(flatYaml(Path.of("flink-conf/cluster/config.yaml")).get("env.java.opts.taskmanager"));
         for (String script : List.of("local.sh", "bench.sh", "calibrate.sh", "eval.sh")) {
             assertThat(Files.readString(Path.of("deploy", script))).as(script).contains("\"${TASKMANAGER_JAVA_OPTS[@]}\"");
+        }
+    }
+
+    @Test
+    void thePythonPeerRoutesWithTheJobsDefaultThresholdsAndCollapseWeight() throws IOException {
+        String bank = Files.readString(Path.of("deploy/python/src/faqmatch_model/faq_bank.py"));
+        Map<String, Double> expected = Map.of("min_score: float", Double.parseDouble(MatcherConfig.MIN_SCORE.defaultValue()),
+                "clarify_score: float", Double.parseDouble(MatcherConfig.CLARIFY_SCORE.defaultValue()),
+                "clarify_margin: float", Double.parseDouble(MatcherConfig.CLARIFY_MARGIN.defaultValue()),
+                "SECOND_PHRASING_WEIGHT", (double) FaqIndex.SECOND_PHRASING_WEIGHT);
+        for (Map.Entry<String, Double> e : expected.entrySet()) {
+            Matcher m = Pattern.compile(Pattern.quote(e.getKey()) + " = (?:np\\.float32\\()?([0-9.]+)").matcher(bank);
+            assertThat(m.find()).as(e.getKey() + " in faq_bank.py").isTrue();
+            assertThat(Double.parseDouble(m.group(1))).as(e.getKey()).isCloseTo(e.getValue(), within(1e-6));
         }
     }
 

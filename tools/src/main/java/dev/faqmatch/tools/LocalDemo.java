@@ -347,7 +347,7 @@ public final class LocalDemo {
                     total, matched, unmatched, config.get(MatcherConfig.MIN_SCORE), deadLetters);
             if (!routes.isEmpty()) {
                 System.out.printf("Routes: %s (answer: the bot answers alone; clarify: close matches, ask the customer;"
-                        + " human: below match.clarify-score, or closest to an out-of-scope example).%n", routes);
+                        + " human: below match.clarify-score, or an out-of-scope entry scored highest).%n", routes);
             }
             if (matched + unmatched > 0 && seconds > 0 && !questions.isEmpty()) {
                 System.out.printf(Locale.ROOT, "Throughput: %.1f questions/s (publish of the first question to the last"
