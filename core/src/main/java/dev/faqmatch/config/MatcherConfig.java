@@ -129,8 +129,9 @@ public final class MatcherConfig {
             "Matches per event (a question may ask for fewer or more with top_k, up to " + QuestionParser.MAX_TOP_K
                     + ")."));
     public static final Setting<Double> MIN_SCORE = declare(Setting.decimal("match.min-score", 0.89, -1.0, 1.0,
-            "Score (from cosines, README \"Events\") the best match needs for \"matched\": true (and route answer). The default is"
-                    + " calibrated for the bundled model (docs/ACCURACY.md); calibrate your own with deploy/calibrate.sh."
+            "Score (from cosines, README \"Events\") the best match needs for \"matched\": true (and route answer)."
+                    + " The default is calibrated for the bundled model (docs/ACCURACY.md); calibrate your own with"
+                    + " deploy/calibrate.sh."
                     + " Per tenant: match.tenant.<name>.min-score."));
     public static final Setting<Double> CLARIFY_SCORE = declare(Setting.decimal("match.clarify-score", 0.76, -1.0, 1.0,
             "Best-match score below which a question is routed to a person (route human); from it up to an answer,"

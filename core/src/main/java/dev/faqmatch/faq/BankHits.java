@@ -3,7 +3,8 @@ package dev.faqmatch.faq;
 import java.util.List;
 
 /**
- * What a search of a bank found for one question, with one score per entry (from its closest phrasings, {@link FaqIndex}).
+ * What a search of a bank found for one question, with one score per entry (from its closest
+ * phrasings, {@link FaqIndex}).
  *
  * @param matches the best answerable entries, best first; entries vetoed by a counter-example are
  *     not among them
