@@ -23,7 +23,6 @@ import java.util.List;
  * raw texts, and the tokenizer decides what whitespace means.
  */
 public final class PairFile {
-
     /** One labelled pair; {@code label} is 0/1 for paraphrase sets, a grade (0..5) for STS-B. */
     public record Pair(String text1, String text2, double label) {}
 
