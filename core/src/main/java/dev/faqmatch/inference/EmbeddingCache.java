@@ -56,6 +56,15 @@ public final class EmbeddingCache {
         }
     }
 
+    /**
+     * Counts a look-up that missed as a hit: its text shared the model run of an earlier copy in
+     * the same batch, so it did not run the model either.
+     */
+    public void countMissAsHit() {
+        misses.decrement();
+        hits.increment();
+    }
+
     public long hits() {
         return hits.sum();
     }

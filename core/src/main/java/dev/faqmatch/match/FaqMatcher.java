@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * thread (so tokenizing overlaps the model run of the batch before) and enqueues; a
  * {@link MicroBatcher} runs the model once per batch, then top-k for each question. A question
  * whose exact text was embedded recently is answered from the {@link EmbeddingCache} without a
- * model run.
+ * model run, and copies of one text in one batch share one.
  */
 public final class FaqMatcher implements AutoCloseable {
 
@@ -190,11 +191,7 @@ public final class FaqMatcher implements AutoCloseable {
     }
 
     private List<MatchEvent> process(List<Pending> batch) {
-        List<TokenizedText> tokens = new ArrayList<>(batch.size());
-        for (Pending p : batch) {
-            tokens.add(p.tokens());
-        }
-        float[][] vectors = embedder.embed(tokens);
+        float[][] vectors = embed(batch);
         // Each question reads its bank's live snapshot once, here; the questions on one snapshot
         // are searched together, in one pass over its matrix.
         BankSnapshot[] bankOf = new BankSnapshot[batch.size()];
@@ -224,6 +221,42 @@ public final class FaqMatcher implements AutoCloseable {
             events.add(event(p.question(), p.tokens().truncated(), vectors[i], bankOf[i], tops.get(i), nowMicros));
         }
         return events;
+    }
+
+    /**
+     * The embedding of each question of the batch. With the cache on, a text asked more than once
+     * in one batch runs the model once (a burst of one question, as when a service fails, fills
+     * whole batches with it before the first copy reaches the cache); the repeats count as hits.
+     */
+    private float[][] embed(List<Pending> batch) {
+        List<TokenizedText> tokens = new ArrayList<>(batch.size());
+        if (cache.maxEntries() == 0) {
+            for (Pending p : batch) {
+                tokens.add(p.tokens());
+            }
+            return embedder.embed(tokens);
+        }
+        Map<String, Integer> firstRun = new HashMap<>();
+        int[] run = new int[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            Integer earlier = firstRun.putIfAbsent(batch.get(i).question().text(), tokens.size());
+            if (earlier == null) {
+                run[i] = tokens.size();
+                tokens.add(batch.get(i).tokens());
+            } else {
+                run[i] = earlier;
+                cache.countMissAsHit();
+            }
+        }
+        float[][] distinct = embedder.embed(tokens);
+        if (distinct.length == batch.size()) {
+            return distinct;
+        }
+        float[][] vectors = new float[batch.size()][];
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = distinct[run[i]];
+        }
+        return vectors;
     }
 
     private static long nowMicros() {

@@ -1,6 +1,7 @@
 package dev.faqmatch.match;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.faqmatch.event.EmbeddingFormat;
 import dev.faqmatch.event.MatchEvent;
@@ -11,7 +12,9 @@ import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.Embedder;
 import dev.faqmatch.inference.ModelSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +51,38 @@ class FaqMatcherTest {
             assertThat(again.matches()).isEqualTo(first.matches());
             assertThat(again.embedding()).containsExactly(first.embedding());
             assertThat(first.matches().get(0).faqId()).isEqualTo("f-1");
+        }
+    }
+
+    @Test
+    void copiesOfOneTextInOneBatchShareOneModelRun() throws Exception {
+        String burst = "提前把贷款还清需要额外付费吗";
+        List<String> texts = List.of(burst, "忘记密码了", burst, burst, "忘记密码了", burst, "额度太低了", burst, burst);
+        // batches of exactly this many questions, so that all of them are in one
+        try (FaqMatcher matcher = FaqMatcher.builder(embedder,
+                new FaqMatcher.Options(2, EmbeddingFormat.JSON, texts.size(), Duration.ofSeconds(30), 16))
+                .bank(index, THRESHOLDS).build()) {
+            List<CompletableFuture<MatchEvent>> futures = new ArrayList<>();
+            for (int i = 0; i < texts.size(); i++) {
+                futures.add(matcher.match(question("q-" + i, texts.get(i))));
+            }
+            List<MatchEvent> events = new ArrayList<>();
+            for (CompletableFuture<MatchEvent> f : futures) {
+                events.add(f.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(matcher.cache().misses()).as("texts that ran the model").isEqualTo(3);
+            assertThat(matcher.cache().hits()).isEqualTo(6);
+            float[] alone = embedder.embedTexts(List.of(burst))[0];
+            for (int i = 0; i < texts.size(); i++) {
+                MatchEvent e = events.get(i);
+                assertThat(e.id()).isEqualTo("q-" + i);
+                assertThat(e.text()).isEqualTo(texts.get(i));
+                if (texts.get(i).equals(burst)) {
+                    assertThat(e.matches()).isEqualTo(events.get(0).matches());
+                    assertThat(e.embedding()).containsExactly(alone, within(1e-5f));
+                }
+            }
+            assertThat(events.get(1).matches().get(0).faqId()).isEqualTo("f-3");
         }
     }
 
