@@ -19,6 +19,8 @@ public record PrecisionTarget(double precision, double confidence) {
     private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
     /** The confidence at which the lower end is the measured precision itself. */
     private static final double AS_MEASURED = 0.5;
+    /** Beyond any labelled set a person writes: {@link #answeredNeeded} gives up there. */
+    private static final int MAX_ANSWERED_NEEDED = 10_000_000;
 
     public PrecisionTarget {
         if (!(precision > 0 && precision <= 1)) {
@@ -56,6 +58,26 @@ public record PrecisionTarget(double precision, double confidence) {
         double centre = p + z * z / (2 * n);
         double spread = z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n));
         return (centre - spread) / (1 + z * z / n);
+    }
+
+    /**
+     * The fewest answered questions, {@code wrong} of them wrong, whose precision's lower bound
+     * reaches the target: fewer labelled answerable questions cannot prove it, whatever the
+     * thresholds. {@link Integer#MAX_VALUE} when no number can (a target of 1 with a lower bound).
+     */
+    public int answeredNeeded(int wrong) {
+        if (wrong < 0) {
+            throw new IllegalArgumentException("wrong answers must be >= 0, got " + wrong);
+        }
+        if (precision == 1 && (wrong > 0 || !asMeasured())) {
+            return Integer.MAX_VALUE; // a lower bound below the measured 100% never reaches it
+        }
+        for (int answered = wrong + 1; answered <= MAX_ANSWERED_NEEDED; answered++) {
+            if (lowerBound(answered - wrong, answered) >= precision) {
+                return answered;
+            }
+        }
+        return Integer.MAX_VALUE;
     }
 
     /** {@link #lowerBound} of a point of the sweep. */

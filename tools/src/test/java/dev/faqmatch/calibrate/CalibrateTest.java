@@ -43,7 +43,9 @@ class CalibrateTest {
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
         assertThat(sure.recommended()).isNull();
         assertThat(printed.toString(StandardCharsets.UTF_8))
-                .contains("No thresholds reach 95% precision at 95% confidence on these questions", "label more questions");
+                .contains("No thresholds reach 95% precision at 95% confidence on these questions", "label more questions",
+                        "Proving 95% precision at 95% confidence takes at least 52 answered questions with none wrong,"
+                                + " 87 with one wrong; these questions hold 3 answerable.");
         printed.reset();
         Calibrate.Result result = Calibrate.run(CalibrateOptions.parse(new String[] {"--bank", bank.toString(), "--questions",
                 questions.toString(), "--out", dir.resolve("out").toString(), "--sessions", "1", "--tenant", "cards",

@@ -62,6 +62,19 @@ class RoutingSweepTest {
     }
 
     @Test
+    void answeredQuestionsNeededToProveATarget() {
+        PrecisionTarget sure = new PrecisionTarget(0.95, 0.95);
+        assertThat(sure.answeredNeeded(0)).isEqualTo(52);
+        assertThat(sure.lowerBound(51, 51)).isLessThan(0.95);
+        assertThat(sure.answeredNeeded(1)).isEqualTo(87);
+        assertThat(sure.lowerBound(85, 86)).isLessThan(0.95);
+        assertThat(PrecisionTarget.measured(0.95).answeredNeeded(0)).isEqualTo(1);
+        assertThat(PrecisionTarget.measured(0.95).answeredNeeded(1)).isEqualTo(20);
+        assertThat(new PrecisionTarget(1.0, 0.95).answeredNeeded(0)).isEqualTo(Integer.MAX_VALUE);
+        assertThat(PrecisionTarget.measured(1.0).answeredNeeded(0)).isEqualTo(1);
+    }
+
+    @Test
     void withConfidenceThePrecisionMustRestOnEnoughAnswers() {
         // 60 right at 0.90, one wrong at 0.80, 10 right at 0.75: min-score 0.75 answers 70 of 71 right (98.6%, at
         // least 93.9% at 95% confidence); only above 0.80 (60 of 60, at least 95.7%) is 95% certain
