@@ -160,12 +160,15 @@ public final class Calibrate {
                             + " with a high score, or too few questions are answered to be sure of the precision. Add"
                             + " similar questions or counter-examples to the entries below, or label more questions,"
                             + " then run again.%n", describe(target), results.size() == 1 ? "these questions" : "every set");
-            if (!target.asMeasured()) {
+            if (target.answeredNeeded(0) == Integer.MAX_VALUE) {
+                out.printf(Locale.ROOT, "No number of answered questions proves %s: lower --target-precision or"
+                        + " --confidence.%n", describe(target));
+            } else if (!target.asMeasured()) {
                 long fewest = results.stream()
                         .mapToLong(r -> r.outcomes().stream().filter(Outcome::answerable).count()).min().orElse(0);
-                out.printf(Locale.ROOT, "Proving %s takes at least %s answered questions with none wrong, %s with one"
-                                + " wrong; %s %d answerable.%n", describe(target), count(target.answeredNeeded(0)),
-                        count(target.answeredNeeded(1)), results.size() == 1 ? "these questions hold" : "the smallest set holds",
+                out.printf(Locale.ROOT, "Proving %s takes at least %,d answered questions with none wrong, %,d with one"
+                                + " wrong; %s %d answerable.%n", describe(target), target.answeredNeeded(0),
+                        target.answeredNeeded(1), results.size() == 1 ? "these questions hold" : "the smallest set holds",
                         fewest);
             }
             out.println();
@@ -283,10 +286,6 @@ public final class Calibrate {
     }
 
     /** "95% precision at 95% confidence", or "95% precision" where the measured precision is taken as it is. */
-    private static String count(int n) {
-        return n == Integer.MAX_VALUE ? "no number of" : String.format(Locale.ROOT, "%,d", n);
-    }
-
     static String describe(PrecisionTarget t) {
         return t.asMeasured() ? String.format(Locale.ROOT, "%.0f%% precision", 100 * t.precision())
                 : String.format(Locale.ROOT, "%.0f%% precision at %.0f%% confidence", 100 * t.precision(),

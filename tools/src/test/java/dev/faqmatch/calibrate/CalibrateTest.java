@@ -47,6 +47,13 @@ class CalibrateTest {
                         "Proving 95% precision at 95% confidence takes at least 52 answered questions with none wrong,"
                                 + " 87 with one wrong; these questions hold 3 answerable.");
         printed.reset();
+        Calibrate.Result perfect = Calibrate.run(CalibrateOptions.parse(new String[] {"--bank", bank.toString(), "--questions",
+                questions.toString(), "--out", dir.resolve("out").toString(), "--sessions", "1", "--target-precision", "1"}),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertThat(perfect.recommended()).isNull();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("No number of answered questions proves 100% precision"
+                + " at 95% confidence: lower --target-precision or --confidence.");
+        printed.reset();
         Calibrate.Result result = Calibrate.run(CalibrateOptions.parse(new String[] {"--bank", bank.toString(), "--questions",
                 questions.toString(), "--out", dir.resolve("out").toString(), "--sessions", "1", "--tenant", "cards",
                 "--confidence", "0.5"}), new PrintStream(printed, true, StandardCharsets.UTF_8));
