@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -369,12 +370,22 @@ public final class LocalDemo {
                         answered == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100.0 * answeredRight / answered),
                         answeredRight, answered, 100.0 * answerableAnswered / expectedKnown, answerableAnswered,
                         expectedKnown);
+                if (jobWideDefaultThresholds(config)) {
+                    System.out.println("These are the job-wide default thresholds, strict so as to hold precision on banks"
+                            + " whose entries the model confuses; thresholds calibrated on a bank's own labelled questions answer more (deploy/calibrate.sh; README,"
+                            + " \"Calibrating the routing\").");
+                }
             }
             if (!withoutEntryRoutes.isEmpty()) {
                 int n = withoutEntryRoutes.values().stream().mapToInt(Integer::intValue).sum();
                 System.out.printf(Locale.ROOT, "The %d questions without an entry went: %s.%n", n, withoutEntryRoutes);
             }
         }
+    }
+
+    private static boolean jobWideDefaultThresholds(MatcherConfig config) {
+        return Stream.of(MatcherConfig.MIN_SCORE, MatcherConfig.CLARIFY_SCORE, MatcherConfig.CLARIFY_MARGIN)
+                .allMatch(s -> config.get(s).equals(s.parse(null)));
     }
 
     private static double pct(List<Double> sorted, double p) {
