@@ -11,6 +11,7 @@ import dev.faqmatch.faq.FaqEntry;
 import dev.faqmatch.faq.FaqRecords;
 import dev.faqmatch.faq.LiveBanks;
 import dev.faqmatch.job.FaqMatcherJob;
+import dev.faqmatch.match.TenantRouting;
 import dev.faqmatch.testkit.KafkaClients;
 import dev.faqmatch.testkit.LocalKafka;
 import dev.faqmatch.testkit.QuestionFile;
@@ -29,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -370,10 +370,10 @@ public final class LocalDemo {
                         answered == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100.0 * answeredRight / answered),
                         answeredRight, answered, 100.0 * answerableAnswered / expectedKnown, answerableAnswered,
                         expectedKnown);
-                if (jobWideDefaultThresholds(config)) {
-                    System.out.println("These are the job-wide default thresholds, strict so as to hold precision on banks"
-                            + " whose entries the model confuses; thresholds calibrated on a bank's own labelled questions answer more (deploy/calibrate.sh; README,"
-                            + " \"Calibrating the routing\").");
+                if (onDefaultThresholds(config)) {
+                    System.out.println("These are the job-wide default thresholds, strict so as to hold precision on"
+                            + " banks whose entries the model confuses; thresholds calibrated on a bank's own labelled"
+                            + " questions answer more (deploy/calibrate.sh; README, \"Calibrating the routing\").");
                 }
             }
             if (!withoutEntryRoutes.isEmpty()) {
@@ -383,9 +383,10 @@ public final class LocalDemo {
         }
     }
 
-    private static boolean jobWideDefaultThresholds(MatcherConfig config) {
-        return Stream.of(MatcherConfig.MIN_SCORE, MatcherConfig.CLARIFY_SCORE, MatcherConfig.CLARIFY_MARGIN)
-                .allMatch(s -> config.get(s).equals(s.parse(null)));
+    /** Whether every question is routed with the job's default thresholds: none set, job-wide or per tenant. */
+    private static boolean onDefaultThresholds(MatcherConfig config) {
+        TenantRouting routing = config.routing();
+        return routing.perTenant().isEmpty() && routing.defaults().equals(MatcherConfig.defaults().routing().defaults());
     }
 
     private static double pct(List<Double> sorted, double p) {
