@@ -41,8 +41,8 @@ public final class FaqIndex {
     private final float[] matrix;
     /** The rows of a large bank and their graph; null for a float bank. */
     private final GraphRows graphRows;
-    /** From this many rows a rebuild ({@link #compact()}) searches through a graph. */
-    private final int graphMinRows;
+    /** From how many rows a rebuild ({@link #compact()}) searches through a graph, and how. */
+    private final GraphSearch graphSearch;
     /** Out-of-scope entries, which a graph search scores whether or not the graph finds them. */
     private final int[] outOfScopeEntries;
     /** The entry of each row. */
@@ -54,13 +54,13 @@ public final class FaqIndex {
     /** Rows that can match (standard and similar questions); the rest are counter-examples. */
     private final int phrasings;
 
-    private FaqIndex(Layout layout, int dim, float[] matrix, GraphRows graphRows, int graphMinRows) {
+    private FaqIndex(Layout layout, int dim, float[] matrix, GraphRows graphRows, GraphSearch graphSearch) {
         this.layout = layout;
         this.entries = layout.entries;
         this.dim = dim;
         this.matrix = matrix;
         this.graphRows = graphRows;
-        this.graphMinRows = graphMinRows;
+        this.graphSearch = graphSearch;
         this.outOfScopeEntries = layout.outOfScopeEntries;
         this.rowEntry = layout.rowEntry;
         this.rowText = layout.rowText;
@@ -138,12 +138,15 @@ public final class FaqIndex {
      */
     public static FaqIndex build(List<FaqEntry> entries, Function<List<String>, float[][]> embedBatch, int batchSize,
             FaqIndex reuse) {
-        return build(entries, embedBatch, batchSize, reuse, GRAPH_MIN_ROWS);
+        return build(entries, embedBatch, batchSize, reuse, GraphSearch.DEFAULT);
     }
 
-    /** Like {@link #build(List, Function, int, FaqIndex)}, with a graph from {@code graphMinRows} rows (for tests). */
-    static FaqIndex build(List<FaqEntry> entries, Function<List<String>, float[][]> embedBatch, int batchSize,
-            FaqIndex reuse, int graphMinRows) {
+    /**
+     * Like {@link #build(List, Function, int, FaqIndex)}, searched through a graph as
+     * {@code graphSearch} says; a {@code reuse} searched through a graph keeps its own.
+     */
+    public static FaqIndex build(List<FaqEntry> entries, Function<List<String>, float[][]> embedBatch, int batchSize,
+            FaqIndex reuse, GraphSearch graphSearch) {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("an FAQ index needs at least one entry");
         }
@@ -161,7 +164,7 @@ public final class FaqIndex {
         for (String t : texts) {
             vectors.add(vectorOf.get(t));
         }
-        return of(entries, vectors, vectors.get(0).length, graphMinRows);
+        return of(entries, vectors, vectors.get(0).length, graphSearch);
     }
 
     /** A vector for each distinct text: {@code known}'s where not null, else embedded in batches. */
@@ -249,7 +252,7 @@ public final class FaqIndex {
             }
         }
         return new FaqIndex(layout, dim, null, graphRows.derive(rowSlot, layout.rowEntry, layout.outOfScopeEntries),
-                graphMinRows);
+                graphSearch);
     }
 
     /**
@@ -267,10 +270,10 @@ public final class FaqIndex {
      * so run it beside the live version, then {@link #rebase} the version live by then onto it.
      */
     public FaqIndex compact() {
-        if (graphRows == null || rows() < graphMinRows) {
-            return of(entries, vectors(), dim, graphMinRows);
+        if (graphRows == null || rows() < graphSearch.minRows()) {
+            return of(entries, vectors(), dim, graphSearch);
         }
-        return new FaqIndex(layout, dim, null, graphRows.compact(rowEntry, outOfScopeEntries), graphMinRows);
+        return new FaqIndex(layout, dim, null, graphRows.compact(rowEntry, outOfScopeEntries), graphSearch);
     }
 
     /** Every row's vector, in row order. */
@@ -288,7 +291,7 @@ public final class FaqIndex {
      */
     public FaqIndex rebase(FaqIndex compacted) {
         if (!compacted.approximate()) {
-            return of(entries, vectors(), dim, compacted.graphMinRows);
+            return of(entries, vectors(), dim, compacted.graphSearch);
         }
         return compacted.derive(entries, (rows, texts) -> IntStream.of(rows).mapToObj(this::vector).toArray(float[][]::new));
     }
@@ -306,12 +309,12 @@ public final class FaqIndex {
 
     /** An index without entries (a tenant whose entries were all deleted): every search finds nothing. */
     public static FaqIndex empty(int dim) {
-        return new FaqIndex(Layout.of(List.of()), dim, new float[0], null, GRAPH_MIN_ROWS);
+        return new FaqIndex(Layout.of(List.of()), dim, new float[0], null, GraphSearch.DEFAULT);
     }
 
     /** An index of precomputed vectors of dimension {@code dim}, one per row in {@link #rowTexts} order; may be empty. */
     public static FaqIndex of(List<FaqEntry> entries, List<float[]> vectors, int dim) {
-        return of(entries, vectors, dim, GRAPH_MIN_ROWS);
+        return of(entries, vectors, dim, GraphSearch.DEFAULT);
     }
 
     /**
@@ -320,6 +323,11 @@ public final class FaqIndex {
      * searches on one bank.
      */
     public static FaqIndex of(List<FaqEntry> entries, List<float[]> vectors, int dim, int graphMinRows) {
+        return of(entries, vectors, dim, GraphSearch.fromRows(graphMinRows));
+    }
+
+    /** Like {@link #of(List, List, int)}, searched through a graph as {@code graphSearch} says. */
+    public static FaqIndex of(List<FaqEntry> entries, List<float[]> vectors, int dim, GraphSearch graphSearch) {
         Layout layout = Layout.of(entries);
         int rows = layout.rows();
         if (rows != vectors.size()) {
@@ -331,15 +339,15 @@ public final class FaqIndex {
                 throw new IllegalArgumentException("vector " + i + " has dim " + vectors.get(i).length + ", expected " + dim);
             }
         }
-        if (rows > 0 && rows >= graphMinRows) {
+        if (rows > 0 && rows >= graphSearch.minRows()) {
             return new FaqIndex(layout, dim, null, GraphRows.build(vectors, layout.rowEntry, layout.outOfScopeEntries),
-                    graphMinRows);
+                    graphSearch);
         }
         float[] matrix = new float[rows * dim];
         for (int i = 0; i < vectors.size(); i++) {
             System.arraycopy(Vectors.l2NormalizeInPlace(vectors.get(i).clone()), 0, matrix, i * dim, dim);
         }
-        return new FaqIndex(layout, dim, matrix, null, graphMinRows);
+        return new FaqIndex(layout, dim, matrix, null, graphSearch);
     }
 
     /** The {@code k} answerable entries most similar to {@code query}, best first. */
@@ -428,7 +436,7 @@ public final class FaqIndex {
      */
     private Collapse searchGraph(float[] query, int k) {
         Collapse out = new Collapse(1, new int[] {k});
-        for (int e : graphRows.candidates(query, Math.max(GRAPH_CANDIDATE_ROWS, GRAPH_CANDIDATES_PER_K * k),
+        for (int e : graphRows.candidates(query, Math.max(graphSearch.candidateRows(), GRAPH_CANDIDATES_PER_K * k),
                 k + GRAPH_EXTRA_ENTRIES)) {
             for (int row = entryStart[e]; row < entryStart[e + 1]; row++) {
                 out.offer(0, row, graphRows.dot(row, query));
@@ -455,14 +463,10 @@ public final class FaqIndex {
      */
     public static final int GRAPH_MIN_ROWS = 50_000;
     /**
-     * Rows asked of the graph per query, at least, and per entry wanted: an entry has several
-     * phrasings near a question, so the nearest rows name fewer entries than rows. More rows buy
-     * recall with time: at 1,000,000 phrasings 100 rows gave recall@10 0.88 at 0.8x the int8
-     * model's cost, 200 rows 0.98 at 1.3x, 300 rows 0.995 at 2.1x (docs/BENCHMARKS.md, "FAQ bank
-     * scale"). A collector keeping one row per entry was tried: at the same recall it visited twice
-     * the rows.
+     * Rows asked of the graph per entry wanted, at least ({@link GraphSearch#candidateRows()} is the
+     * least per query): an entry has several phrasings near a question, so the nearest rows name
+     * fewer entries than rows.
      */
-    private static final int GRAPH_CANDIDATE_ROWS = 100;
     private static final int GRAPH_CANDIDATES_PER_K = 10;
     /**
      * Entries scored on all their rows beyond the k wanted, best first by the rows found: the rows
@@ -660,6 +664,11 @@ public final class FaqIndex {
     /** Bytes of the rows, and of the graph of a large bank: the bulk of a bank's memory. */
     public long matrixBytes() {
         return graphRows != null ? graphRows.bytes() : (long) matrix.length * Float.BYTES;
+    }
+
+    /** When this bank, and those built from it, search through a graph, and how. */
+    public GraphSearch graphSearch() {
+        return graphSearch;
     }
 
     /** Rows held outside the graph since edits (scored on every search); 0 without a graph. */

@@ -37,7 +37,7 @@ public final class LiveBanks implements AutoCloseable {
     private final Function<List<String>, float[][]> embed;
     private final int dim;
     private final int batchSize;
-    private final int graphMinRows;
+    private final GraphSearch graphSearch;
     private final Map<String, Bank> banks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService updater;
     /**
@@ -97,13 +97,13 @@ public final class LiveBanks implements AutoCloseable {
      * @param onClose releases what {@code embed} holds
      */
     public LiveBanks(String name, Function<List<String>, float[][]> embed, int dim, int batchSize, Runnable onClose) {
-        this(name, embed, dim, batchSize, onClose, FaqIndex.GRAPH_MIN_ROWS);
+        this(name, embed, dim, batchSize, onClose, GraphSearch.DEFAULT);
     }
 
-    /** With banks searched through a graph from {@code graphMinRows} rows (for tests). */
-    LiveBanks(String name, Function<List<String>, float[][]> embed, int dim, int batchSize, Runnable onClose,
-            int graphMinRows) {
-        this.graphMinRows = graphMinRows;
+    /** With large banks searched through a graph as {@code graphSearch} says. */
+    public LiveBanks(String name, Function<List<String>, float[][]> embed, int dim, int batchSize, Runnable onClose,
+            GraphSearch graphSearch) {
+        this.graphSearch = graphSearch;
         this.embed = embed;
         this.dim = dim;
         this.batchSize = batchSize;
@@ -282,7 +282,7 @@ public final class LiveBanks implements AutoCloseable {
 
     /** An index of {@code entries}, taking the vectors of texts that {@code previous} holds: only new or edited phrasings are embedded. */
     private FaqIndex index(List<FaqEntry> entries, FaqIndex previous) {
-        return entries.isEmpty() ? FaqIndex.empty(dim) : FaqIndex.build(entries, embed, batchSize, previous, graphMinRows);
+        return entries.isEmpty() ? FaqIndex.empty(dim) : FaqIndex.build(entries, embed, batchSize, previous, graphSearch);
     }
 
     static String version(Map<Integer, Long> offsets) {
@@ -371,8 +371,9 @@ public final class LiveBanks implements AutoCloseable {
     /** Entries, phrasings and memory of a bank, as the logs say it. */
     public static String describe(FaqIndex index) {
         long outOfScope = index.entries().stream().filter(FaqEntry::outOfScope).count();
-        String search = !index.approximate() ? "" : String.format(", HNSW graph (%d rows outside it, %d hidden)",
-                index.rowsOutsideGraph(), index.hiddenGraphRows());
+        String search = !index.approximate() ? "" : String.format(", HNSW graph (%d candidate rows per question, %d rows"
+                + " outside it, %d hidden)", index.graphSearch().candidateRows(), index.rowsOutsideGraph(),
+                index.hiddenGraphRows());
         return String.format("%d entries (%d out of scope), %d phrasings, %d counter-examples, %.1f MB%s", index.size(),
                 outOfScope, index.phrasings(), index.rows() - index.phrasings(), index.matrixBytes() / 1e6, search);
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faqmatch.event.EmbeddingFormat;
+import dev.faqmatch.faq.FaqIndex;
+import dev.faqmatch.faq.GraphSearch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,6 +96,17 @@ class MatcherConfigTest {
     void asyncCapacityZeroMeansFourBatches() {
         MatcherConfig c = MatcherConfig.fromMap(Map.of("batch.max-size", "50", "async.capacity", "0"));
         assertThat(c.asyncCapacity()).isEqualTo(200);
+    }
+
+    @Test
+    void graphCandidateRowsReachTheGraphSearchWithinTheirRange() {
+        assertThat(MatcherConfig.defaults().graphSearch()).isEqualTo(GraphSearch.DEFAULT);
+        GraphSearch more = MatcherConfig.fromMap(Map.of("faq.graph-candidate-rows", "300")).graphSearch();
+        assertThat(more).isEqualTo(new GraphSearch(FaqIndex.GRAPH_MIN_ROWS, 300));
+        assertThatThrownBy(() -> MatcherConfig.fromMap(Map.of("faq.graph-candidate-rows", "9")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'faq.graph-candidate-rows'")
+                .hasMessageContaining("10 to 10000");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.faqmatch.faq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
@@ -94,6 +95,44 @@ class FaqIndexGraphTest {
             }
         }
         assertThat((double) found / wanted).as("recall@10").isGreaterThanOrEqualTo(0.99);
+    }
+
+    @Test
+    void moreCandidateRowsFindTheExactFirstEntryMoreOften() {
+        Random random = new Random(5);
+        List<FaqEntry> entries = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        List<float[]> centres = new ArrayList<>();
+        for (int e = 0; e < 3_000; e++) {
+            float[] centre = around(random, null, 1);
+            centres.add(centre);
+            entries.add(new FaqEntry("e" + e, "q" + e, "", List.of(), List.of("a" + e, "b" + e), List.of(), FaqEntry.Kind.FAQ));
+            for (int p = 0; p < 3; p++) {
+                vectors.add(around(random, centre, 1.2));
+            }
+        }
+        FaqIndex exact = FaqIndex.of(entries, vectors, DIM);
+        FaqIndex few = FaqIndex.of(entries, vectors, DIM, new GraphSearch(0, GraphSearch.MIN_CANDIDATE_ROWS));
+        FaqIndex many = FaqIndex.of(entries, vectors, DIM, new GraphSearch(0, 400));
+        int sameWithFew = 0;
+        int sameWithMany = 0;
+        int questions = 300;
+        for (int i = 0; i < questions; i++) {
+            float[] question = around(random, centres.get(random.nextInt(centres.size())), 1.2);
+            String first = exact.search(question, 1).matches().get(0).entry().id();
+            sameWithFew += first.equals(few.search(question, 1).matches().get(0).entry().id()) ? 1 : 0;
+            sameWithMany += first.equals(many.search(question, 1).matches().get(0).entry().id()) ? 1 : 0;
+        }
+        // 281 and 298 of 300 when written
+        assertThat(sameWithMany).as("the exact first entry with 400 candidate rows (with 10: %d)", sameWithFew)
+                .isGreaterThan(sameWithFew).isGreaterThanOrEqualTo(questions * 98 / 100);
+    }
+
+    @Test
+    void aGraphSearchPolicyOutsideItsBoundsIsRefused() {
+        assertThatThrownBy(() -> new GraphSearch(0, GraphSearch.MIN_CANDIDATE_ROWS - 1))
+                .hasMessage("candidateRows must be >= 10, got 9");
+        assertThatThrownBy(() -> new GraphSearch(-1, 100)).hasMessage("minRows must be >= 0, got -1");
     }
 
     @Test

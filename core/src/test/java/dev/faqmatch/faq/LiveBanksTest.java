@@ -74,7 +74,7 @@ class LiveBanksTest {
     @Test
     void aLargeBankTakesEditsWithoutRebuildingItsGraphUntilTheyPileUpThenRebuildsItBesideTheLiveVersion()
             throws Exception {
-        try (LiveBanks large = new LiveBanks("graph-updater", this::embed, DIM, 64, () -> {}, 100)) {
+        try (LiveBanks large = new LiveBanks("graph-updater", this::embed, DIM, 64, () -> {}, GraphSearch.fromRows(100))) {
             List<FaqUpdate> seed = new ArrayList<>();
             for (int e = 0; e < 300; e++) {
                 seed.add(upsert("cards", "c-" + e, "question " + e, "a", e));

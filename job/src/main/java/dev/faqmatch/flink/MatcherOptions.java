@@ -1,6 +1,7 @@
 package dev.faqmatch.flink;
 
 import dev.faqmatch.config.MatcherConfig;
+import dev.faqmatch.faq.GraphSearch;
 import dev.faqmatch.inference.DeviceChoice;
 import dev.faqmatch.inference.ModelSource;
 import dev.faqmatch.match.FaqMatcher;
@@ -16,13 +17,14 @@ import java.time.Duration;
  * @param modelDir the model directory, empty for the bundled model {@code modelName}
  * @param intraOpThreads ONNX Runtime threads per session, 0 for cores / parallelism
  * @param faqBank the bank file of tenant {@code default}
+ * @param graphSearch how its large banks are searched
  * @param faqsTopic the FAQ topic, empty for none (named in messages)
  * @param asyncCapacity questions in flight per slot
  * @param bootstrapTimeout how long questions wait for the FAQ topic at a job's first start
  * @param bootstrapMaxHeld questions a slot holds meanwhile before it stops reading them
  */
 public record MatcherOptions(String modelDir, String modelName, DeviceChoice device, int intraOpThreads,
-        String faqBank, String faqsTopic, FaqMatcher.Options matching, TenantRouting routing, Duration asyncTimeout,
+        String faqBank, GraphSearch graphSearch, String faqsTopic, FaqMatcher.Options matching, TenantRouting routing, Duration asyncTimeout,
         int asyncCapacity, Duration bootstrapTimeout, int bootstrapMaxHeld, int maxTextBytes, int faqMaxRecordBytes,
         int deadLetterMaxPayloadBytes) implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -30,7 +32,7 @@ public record MatcherOptions(String modelDir, String modelName, DeviceChoice dev
     public static MatcherOptions from(MatcherConfig config) {
         return new MatcherOptions(config.get(MatcherConfig.MODEL_DIR), config.get(MatcherConfig.MODEL_NAME),
                 config.get(MatcherConfig.DEVICE), config.get(MatcherConfig.INTRA_OP_THREADS),
-                config.get(MatcherConfig.FAQ_BANK), config.get(MatcherConfig.FAQS_TOPIC),
+                config.get(MatcherConfig.FAQ_BANK), config.graphSearch(), config.get(MatcherConfig.FAQS_TOPIC),
                 new FaqMatcher.Options(config.get(MatcherConfig.TOP_K), config.get(MatcherConfig.EMBEDDING_OUTPUT),
                         config.get(MatcherConfig.BATCH_MAX_SIZE), config.get(MatcherConfig.BATCH_MAX_DELAY),
                         config.get(MatcherConfig.CACHE_MAX_ENTRIES)),

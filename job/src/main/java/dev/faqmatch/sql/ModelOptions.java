@@ -23,6 +23,7 @@ final class ModelOptions {
     private static final List<Setting<?>> MODEL_SETTINGS = List.of(MatcherConfig.MODEL_DIR, MatcherConfig.MODEL_NAME,
             MatcherConfig.DEVICE, MatcherConfig.INTRA_OP_THREADS, MatcherConfig.BATCH_MAX_SIZE,
             MatcherConfig.BATCH_MAX_DELAY, MatcherConfig.CACHE_MAX_ENTRIES, MatcherConfig.FAQ_BANK,
+            MatcherConfig.FAQ_GRAPH_CANDIDATE_ROWS,
             MatcherConfig.TOP_K, MatcherConfig.MIN_SCORE, MatcherConfig.CLARIFY_SCORE, MatcherConfig.CLARIFY_MARGIN,
             MatcherConfig.MAX_TEXT_BYTES, MatcherConfig.ASYNC_TIMEOUT);
 

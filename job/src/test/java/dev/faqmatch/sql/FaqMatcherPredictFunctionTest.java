@@ -22,9 +22,11 @@ class FaqMatcherPredictFunctionTest {
     @Test
     void optionsAreTheJobsSettingsWithTheirMessages() {
         MatcherOptions options = ModelOptions.matcher(Map.of("provider", "faq-matcher", "task", "match",
-                "match.min-score", "0.9", "match.tenant.default.min-score", "0.95", "batch.max-size", "16"), false);
+                "match.min-score", "0.9", "match.tenant.default.min-score", "0.95", "batch.max-size", "16",
+                "faq.graph-candidate-rows", "300"), false);
         assertThat(options.routing().thresholds("default").minScore()).isEqualTo(0.95);
         assertThat(options.matching().batchMaxSize()).isEqualTo(16);
+        assertThat(options.graphSearch().candidateRows()).isEqualTo(300);
         assertThat(options.routing().live()).as("the bank is the faq.bank file").isFalse();
         assertThatThrownBy(() -> ModelOptions.matcher(Map.of("match.min-score", "2"), false))
                 .isInstanceOf(ConfigException.class)

@@ -3,6 +3,7 @@ package dev.faqmatch.bench;
 import dev.faqmatch.cli.Cli;
 import dev.faqmatch.faq.FaqEntry;
 import dev.faqmatch.faq.FaqIndex;
+import dev.faqmatch.faq.GraphSearch;
 import dev.faqmatch.inference.Device;
 import dev.faqmatch.inference.Embedder;
 import dev.faqmatch.inference.ModelSource;
@@ -50,11 +51,19 @@ public final class BankScaleBench {
                         + " 1,000,000 needs a heap of about 4.6 GB: deploy/bench.sh gives it 8).")
         List<Integer> phrasings = List.of(100_000, 1_000_000);
 
+        @Option(names = "--graph-candidate-rows", paramLabel = "N",
+                description = "The job's faq.graph-candidate-rows for the graph search (default: ${DEFAULT-VALUE}).")
+        int graphCandidateRows = GraphSearch.DEFAULT_CANDIDATE_ROWS;
+
         @Override
         public void check() {
             sizes.forEach(n -> Cli.requirePositive("--sizes", n));
             Cli.requirePositive("--batch", batch);
             Cli.requirePositive("--top-k", k);
+            if (graphCandidateRows < GraphSearch.MIN_CANDIDATE_ROWS) {
+                throw new IllegalArgumentException("--graph-candidate-rows must be >= " + GraphSearch.MIN_CANDIDATE_ROWS
+                        + ", got " + graphCandidateRows);
+            }
             phrasings.forEach(n -> {
                 if (n < 0) {
                     throw new IllegalArgumentException("--phrasings needs sizes of 0 or more, got '" + n + "'");
@@ -65,10 +74,12 @@ public final class BankScaleBench {
 
     public static void main(String[] args) throws Exception {
         Options o = Cli.parseOrExit(new Options(), args);
-        run(o.sizes, o.batch, o.k, o.phrasings.stream().filter(n -> n > 0).mapToInt(Integer::intValue).toArray());
+        run(o.sizes, o.batch, o.k, o.phrasings.stream().filter(n -> n > 0).mapToInt(Integer::intValue).toArray(),
+                o.graphCandidateRows);
     }
 
-    private static void run(List<Integer> sizes, int batch, int k, int[] phrasings) throws Exception {
+    private static void run(List<Integer> sizes, int batch, int k, int[] phrasings, int graphCandidateRows)
+            throws Exception {
         List<String> texts = new ArrayList<>();
         for (QuestionFile.Entry e : QuestionFile.read(QuestionFile.SAMPLE)) {
             texts.add(e.text());
@@ -141,6 +152,6 @@ public final class BankScaleBench {
             entries = null;
             index = null;
         }
-        GraphSearchBench.run(phrasings, dim, queries.length, modelMicros);
+        GraphSearchBench.run(phrasings, dim, queries.length, modelMicros, graphCandidateRows);
     }
 }

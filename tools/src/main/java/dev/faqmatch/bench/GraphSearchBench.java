@@ -3,6 +3,7 @@ package dev.faqmatch.bench;
 import dev.faqmatch.faq.BankHits;
 import dev.faqmatch.faq.FaqEntry;
 import dev.faqmatch.faq.FaqIndex;
+import dev.faqmatch.faq.GraphSearch;
 import dev.faqmatch.faq.ScoredFaq;
 import dev.faqmatch.faq.VectorApi;
 import java.lang.management.ManagementFactory;
@@ -53,25 +54,26 @@ final class GraphSearchBench {
                 + " or ask for fewer phrasings", largest, dim, needed / 1e9, maxHeap / 1e9));
     }
 
-    static void run(int[] phrasings, int dim, int questionCount, double modelMicros) {
+    static void run(int[] phrasings, int dim, int questionCount, double modelMicros, int candidateRows) {
         if (phrasings.length == 0) {
             return;
         }
-        System.out.printf("%nGraph search: %s; clustered bank (%d phrasings per entry, %d entries per topic), %d questions, top-%d%n",
-                kernel(), ClusteredBank.PHRASINGS_PER_ENTRY, ClusteredBank.ENTRIES_PER_TOPIC, questionCount,
-                RECALL_K);
-        System.out.printf("%n| phrasings | search | MB | build s | us/question | / model | recall@%d |%n"
-                + "|---|---|---|---|---|---|---|%n", RECALL_K);
+        System.out.printf("%nGraph search: %s; clustered bank (%d phrasings per entry, %d entries per topic), %d questions,"
+                + " top-%d, %d candidate rows%n", kernel(), ClusteredBank.PHRASINGS_PER_ENTRY, ClusteredBank.ENTRIES_PER_TOPIC,
+                questionCount, RECALL_K, candidateRows);
+        System.out.printf("%n| phrasings | search | MB | build s | us/question | / model | recall@%d | same first entry |%n"
+                + "|---|---|---|---|---|---|---|---|%n", RECALL_K);
         for (int n : phrasings) {
             ClusteredBank bank = ClusteredBank.generate(n, dim, questionCount, n);
             int[] ks = new int[questionCount];
             Arrays.fill(ks, RECALL_K);
             Measured exact = measure(() -> FaqIndex.of(bank.entries(), bank.vectors(), dim, Integer.MAX_VALUE), bank, ks);
-            print(n, "exact, float", exact, modelMicros, Double.NaN);
+            print(n, "exact, float", exact, modelMicros, Double.NaN, Double.NaN);
             exact.index = null;
-            Measured graph = measure(() -> FaqIndex.of(bank.entries(), bank.vectors(), dim, 0), bank, ks);
+            Measured graph = measure(() -> FaqIndex.of(bank.entries(), bank.vectors(), dim, new GraphSearch(0, candidateRows)),
+                    bank, ks);
             double recall = recall(exact.hits, graph.hits);
-            print(n, "HNSW, int8", graph, modelMicros, recall);
+            print(n, "HNSW, int8", graph, modelMicros, recall, sameFirst(exact.hits, graph.hits));
             warnIfBoxed("the graph search", graph.search);
             double bytesPerRow = (double) graph.buildAllocated / n;
             if (bytesPerRow > FALLBACK_BYTES_PER_ROW) {
@@ -220,9 +222,26 @@ final class GraphSearchBench {
         return (double) hit / total;
     }
 
-    private static void print(int n, String search, Measured m, double modelMicros, double recall) {
-        System.out.printf("| %,d | %s | %.0f | %.1f | %.0f | %.2f | %s |%n", n, search, m.bytes / 1e6, m.buildSeconds,
-                m.search.micros(), m.search.micros() / modelMicros, Double.isNaN(recall) ? "(truth)" : String.format("%.4f", recall));
+    /**
+     * The share of questions whose first entry is the exact search's: the entry that the answer
+     * route would answer with.
+     */
+    private static double sameFirst(List<BankHits> exact, List<BankHits> found) {
+        int same = 0;
+        for (int i = 0; i < exact.size(); i++) {
+            String truth = exact.get(i).matches().get(0).entry().id();
+            same += truth.equals(found.get(i).matches().get(0).entry().id()) ? 1 : 0;
+        }
+        return (double) same / exact.size();
+    }
+
+    private static void print(int n, String search, Measured m, double modelMicros, double recall, double sameFirst) {
+        System.out.printf("| %,d | %s | %.0f | %.1f | %.0f | %.2f | %s | %s |%n", n, search, m.bytes / 1e6, m.buildSeconds,
+                m.search.micros(), m.search.micros() / modelMicros, share(recall), share(sameFirst));
+    }
+
+    private static String share(double x) {
+        return Double.isNaN(x) ? "(truth)" : String.format("%.4f", x);
     }
 
     private static void verdict(String target, boolean met, String measured) {

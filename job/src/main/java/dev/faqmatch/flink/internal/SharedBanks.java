@@ -60,7 +60,7 @@ public final class SharedBanks {
                         } catch (Exception e) {
                             throw new IllegalStateException("cannot close the FAQ updater's model session", e);
                         }
-                    });
+                    }, options.graphSearch());
             banks.applyAll(seed);
             return banks;
         });
