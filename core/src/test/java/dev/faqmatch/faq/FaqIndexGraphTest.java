@@ -58,19 +58,10 @@ class FaqIndexGraphTest {
     @Test
     void onAClusteredBankTheGraphFindsTheExactTopTenWithTheExactScores() {
         Random random = new Random(11);
-        List<FaqEntry> entries = new ArrayList<>();
-        List<float[]> vectors = new ArrayList<>();
-        List<float[]> centres = new ArrayList<>();
-        for (int e = 0; e < 1_500; e++) {
-            float[] centre = around(random, null, 1);
-            centres.add(centre);
-            entries.add(new FaqEntry("e" + e, "q" + e, "", List.of(), List.of("a" + e, "b" + e, "c" + e),
-                    List.of("n" + e), FaqEntry.Kind.FAQ));
-            for (int p = 0; p < 4; p++) {
-                vectors.add(around(random, centre, 0.6));
-            }
-            vectors.add(around(random, centre, 0.9)); // the counter-example, further out
-        }
+        Clustered bank = Clustered.generate(random, 1_500, 3, 0.6, 0.9); // counter-examples further out
+        List<FaqEntry> entries = bank.entries();
+        List<float[]> vectors = bank.vectors();
+        List<float[]> centres = bank.centres();
         FaqIndex exact = FaqIndex.of(entries, vectors, DIM);
         FaqIndex graph = FaqIndex.of(entries, vectors, DIM, 0);
         int found = 0;
@@ -100,17 +91,10 @@ class FaqIndexGraphTest {
     @Test
     void moreCandidateRowsFindTheExactFirstEntryMoreOften() {
         Random random = new Random(5);
-        List<FaqEntry> entries = new ArrayList<>();
-        List<float[]> vectors = new ArrayList<>();
-        List<float[]> centres = new ArrayList<>();
-        for (int e = 0; e < 3_000; e++) {
-            float[] centre = around(random, null, 1);
-            centres.add(centre);
-            entries.add(new FaqEntry("e" + e, "q" + e, "", List.of(), List.of("a" + e, "b" + e), List.of(), FaqEntry.Kind.FAQ));
-            for (int p = 0; p < 3; p++) {
-                vectors.add(around(random, centre, 1.2));
-            }
-        }
+        Clustered bank = Clustered.generate(random, 3_000, 2, 1.2, Double.NaN);
+        List<FaqEntry> entries = bank.entries();
+        List<float[]> vectors = bank.vectors();
+        List<float[]> centres = bank.centres();
         FaqIndex exact = FaqIndex.of(entries, vectors, DIM);
         FaqIndex few = FaqIndex.of(entries, vectors, DIM, new GraphSearch(0, GraphSearch.MIN_CANDIDATE_ROWS));
         FaqIndex many = FaqIndex.of(entries, vectors, DIM, new GraphSearch(0, 400));
@@ -338,6 +322,32 @@ class FaqIndexGraphTest {
     }
 
     /** A unit vector: {@code centre} plus noise of norm about {@code noise} (a random direction when null). */
+    /** Entries whose phrasings (and counter-example) lie around a centre of their own. */
+    private record Clustered(List<FaqEntry> entries, List<float[]> vectors, List<float[]> centres) {
+        /** @param counterSpread how far out each entry's counter-example lies; NaN for none */
+        static Clustered generate(Random random, int entryCount, int similar, double spread, double counterSpread) {
+            Clustered bank = new Clustered(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            boolean counter = !Double.isNaN(counterSpread);
+            for (int e = 0; e < entryCount; e++) {
+                float[] centre = around(random, null, 1);
+                bank.centres.add(centre);
+                List<String> similarTexts = new ArrayList<>();
+                for (int i = 0; i < similar; i++) {
+                    similarTexts.add((char) ('a' + i) + String.valueOf(e));
+                }
+                bank.entries.add(new FaqEntry("e" + e, "q" + e, "", List.of(), similarTexts,
+                        counter ? List.of("n" + e) : List.of(), FaqEntry.Kind.FAQ));
+                for (int p = 0; p <= similar; p++) {
+                    bank.vectors.add(around(random, centre, spread));
+                }
+                if (counter) {
+                    bank.vectors.add(around(random, centre, counterSpread));
+                }
+            }
+            return bank;
+        }
+    }
+
     private static float[] around(Random random, float[] centre, double noise) {
         float[] v = new float[DIM];
         for (int d = 0; d < DIM; d++) {
