@@ -131,8 +131,8 @@ public final class MatcherConfig {
     public static final Setting<Integer> FAQ_GRAPH_CANDIDATE_ROWS = declare(Setting.integer("faq.graph-candidate-rows",
             GraphSearch.DEFAULT_CANDIDATE_ROWS, GraphSearch.MIN_CANDIDATE_ROWS, 10_000,
             "A bank of " + String.format(Locale.ROOT, "%,d", FaqIndex.GRAPH_MIN_ROWS) + " phrasings and"
-                    + " counter-examples or more is searched through an HNSW graph: the rows it proposes per question (at least 10 per match"
-                    + " asked), whose entries are then scored exactly. More rows find the exact nearest entries more"
+                    + " counter-examples or more is searched through an HNSW graph: the rows it proposes per question"
+                    + " (at least 10 per match asked), whose entries are then scored exactly. More rows find the exact nearest entries more"
                     + " often, at more cost: at 1,000,000 phrasings (2 cores) 100 rows found 88% of the exact top 10 in"
                     + " 0.8 ms per question, 200 rows 98.6% in 1.4 ms, 300 rows 99.8% in 2.0 ms, against 0.7-1.0 ms"
                     + " for the int8 model (docs/BENCHMARKS.md, \"FAQ bank scale\")."));

@@ -24,9 +24,9 @@ import java.time.Duration;
  * @param bootstrapMaxHeld questions a slot holds meanwhile before it stops reading them
  */
 public record MatcherOptions(String modelDir, String modelName, DeviceChoice device, int intraOpThreads,
-        String faqBank, GraphSearch graphSearch, String faqsTopic, FaqMatcher.Options matching, TenantRouting routing, Duration asyncTimeout,
-        int asyncCapacity, Duration bootstrapTimeout, int bootstrapMaxHeld, int maxTextBytes, int faqMaxRecordBytes,
-        int deadLetterMaxPayloadBytes) implements Serializable {
+        String faqBank, GraphSearch graphSearch, String faqsTopic, FaqMatcher.Options matching, TenantRouting routing,
+        Duration asyncTimeout, int asyncCapacity, Duration bootstrapTimeout, int bootstrapMaxHeld, int maxTextBytes,
+        int faqMaxRecordBytes, int deadLetterMaxPayloadBytes) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static MatcherOptions from(MatcherConfig config) {
