@@ -15,8 +15,8 @@ public record GraphSearch(int minRows, int candidateRows) implements Serializabl
     /** The smallest {@link #candidateRows}: the graph's walk needs a queue to steer by. */
     public static final int MIN_CANDIDATE_ROWS = 10;
     /**
-     * Meets issue 29's cost bound (search at most the int8 model's cost) at 1,000,000 phrasings, not
-     * its recall bound: there 100 rows gave recall@10 0.88 (the exact search's first entry for 89%
+     * Keeps the search within the int8 model's cost at 1,000,000 phrasings, at the price of some of
+     * the exact search's recall there (2 cores): 100 rows gave recall@10 0.88 (the exact search's first entry for 89%
      * of the questions) in 0.8 ms per question, 200 rows 0.986 (98%) in 1.4 ms, 300 rows 0.998
      * (all) in 2.0 ms, the model 0.7-1.0 ms; at 100,000 phrasings 100 rows gave 0.991 (the first
      * entry always the exact one) in 0.3 ms, 300 rows no more recall in 0.8 ms (docs/BENCHMARKS.md,
@@ -24,7 +24,7 @@ public record GraphSearch(int minRows, int candidateRows) implements Serializabl
      * visited twice the rows.
      */
     public static final int DEFAULT_CANDIDATE_ROWS = 100;
-    /** The job's default: a graph from {@link FaqIndex#GRAPH_MIN_ROWS} rows, {@link #DEFAULT_CANDIDATE_ROWS} per question. */
+    /** The job's default: a graph from {@link FaqIndex#GRAPH_MIN_ROWS} rows, {@link #DEFAULT_CANDIDATE_ROWS} rows per question. */
     public static final GraphSearch DEFAULT = new GraphSearch(FaqIndex.GRAPH_MIN_ROWS, DEFAULT_CANDIDATE_ROWS);
 
     public GraphSearch {
@@ -39,10 +39,5 @@ public record GraphSearch(int minRows, int candidateRows) implements Serializabl
     /** The default candidate rows, with a graph from {@code minRows} rows (tests and benchmarks compare both searches). */
     public static GraphSearch fromRows(int minRows) {
         return new GraphSearch(minRows, DEFAULT_CANDIDATE_ROWS);
-    }
-
-    /** This policy with {@code rows} candidate rows per question. */
-    public GraphSearch withCandidateRows(int rows) {
-        return new GraphSearch(minRows, rows);
     }
 }
