@@ -230,16 +230,11 @@ public final class FaqMatcher implements AutoCloseable {
      */
     private float[][] embed(List<Pending> batch) {
         List<TokenizedText> tokens = new ArrayList<>(batch.size());
-        if (cache.maxEntries() == 0) {
-            for (Pending p : batch) {
-                tokens.add(p.tokens());
-            }
-            return embedder.embed(tokens);
-        }
-        Map<String, Integer> firstRun = new HashMap<>();
+        Map<String, Integer> firstRun = cache.maxEntries() == 0 ? null : new HashMap<>();
         int[] run = new int[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
-            Integer earlier = firstRun.putIfAbsent(batch.get(i).question().text(), tokens.size());
+            String text = batch.get(i).question().text();
+            Integer earlier = firstRun == null ? null : firstRun.putIfAbsent(text, tokens.size());
             if (earlier == null) {
                 run[i] = tokens.size();
                 tokens.add(batch.get(i).tokens());
